@@ -131,7 +131,9 @@ func TestDecodeAgainstRecord(t *testing.T) {
 			[]string{"/goals/0/citations/2"}, "a citation of an unknown fact ID is repair-worthy"},
 		{"start with current id", func(p *careplan.Plan) { p.MedicationChanges[0].CurrentMedicationID = warfarin },
 			[]string{"/medication_changes/0/current_medication_id"}, "a new medication has no record ID"},
-		{"stop without id", func(p *careplan.Plan) { p.MedicationChanges[1].Action, p.MedicationChanges[1].CurrentMedicationID = careplan.ActionStop, "" },
+		{"stop without id", func(p *careplan.Plan) {
+			p.MedicationChanges[1].Action, p.MedicationChanges[1].CurrentMedicationID = careplan.ActionStop, ""
+		},
 			[]string{"/medication_changes/1/current_medication_id"}, "a stop must say which medication"},
 		{"id of a missing medication", func(p *careplan.Plan) { p.MedicationChanges[1].CurrentMedicationID = "M42" },
 			[]string{"/medication_changes/1/current_medication_id"}, "the medication must exist"},
