@@ -1,0 +1,40 @@
+// Package validate checks drafts against the patient record and clinical
+// knowledge, and reports [Finding] values: a rule ID, a [Severity] (info,
+// warning, critical), a [Category], a message for the clinician, the record
+// facts and plan items involved, the source the rule rests on, and a
+// suggested fix.
+//
+// A [Validator] checks one concern. A [Runner] runs several concurrently and
+// merges their findings into a [Report] in an order that does not depend on
+// scheduling: most severe first, then by rule, items, facts and message.
+//
+// The shipped rules:
+//
+//   - [Grounding]: the draft was made from this record; every cited fact
+//     exists; every item cites something; every medication change other
+//     than a start names a medication the record holds (matched by RxNorm
+//     ingredient or name) that is active unless the change stops it; a start
+//     does not propose what the patient already takes; an existing problem
+//     cites a condition; an item's RxNorm code and name denote the same
+//     drug.
+//
+// Findings never decide anything by themselves; package riskroute turns
+// them into a review tier (a warning needs at least a nurse, a critical
+// finding a physician).
+//
+// # Errors
+//
+// [Runner.Run] returns [ErrInvalidInput] when the input lacks a record or a
+// draft, and ctx.Err() when the context ends. A validator that fails or
+// panics does not stop the others: the report lists it in Report.Failed and
+// Run returns the report with the failures joined, each a
+// *[ValidatorError] (panics wrap [ErrPanic]). An incomplete report is not a
+// clean one: [Report.Complete] says whether every validator finished, and
+// riskroute sends incomplete reports to physician review.
+//
+// # Concurrency
+//
+// [Runner] and the shipped validators are safe for concurrent use by
+// multiple goroutines. Implementations of [Validator] must be too, and must
+// not modify their input or log record content.
+package validate
