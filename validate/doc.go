@@ -29,8 +29,9 @@
 // panics does not stop the others: the report lists it in Report.Failed and
 // Run returns the report with the failures joined, each a
 // *[ValidatorError] (panics wrap [ErrPanic]). An incomplete report is not a
-// clean one: [Report.Complete] says whether every validator finished, and
-// riskroute sends incomplete reports to physician review.
+// clean one: [Report.Complete] says whether at least one validator ran and
+// every validator finished, and riskroute sends incomplete reports to
+// physician review. Failures survive a JSON round trip of the report.
 //
 // # Concurrency
 //

@@ -2,6 +2,7 @@ package validate
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -52,6 +53,32 @@ func (e *ValidatorError) Error() string {
 
 func (e *ValidatorError) Unwrap() error { return e.Err }
 
+type validatorErrorJSON struct {
+	Validator string `json:"validator"`
+	Error     string `json:"error"`
+}
+
+// MarshalJSON encodes the validator's name and the error's message, so that
+// a stored report keeps its failures.
+func (e *ValidatorError) MarshalJSON() ([]byte, error) {
+	msg := ""
+	if e.Err != nil {
+		msg = e.Err.Error()
+	}
+	return json.Marshal(validatorErrorJSON{Validator: e.Validator, Error: msg})
+}
+
+// UnmarshalJSON decodes what MarshalJSON wrote; Err becomes an error with
+// the stored message (its type and sentinels are not preserved).
+func (e *ValidatorError) UnmarshalJSON(b []byte) error {
+	var v validatorErrorJSON
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	e.Validator, e.Err = v.Validator, errors.New(v.Error)
+	return nil
+}
+
 // Report is the outcome of running validators over one draft.
 type Report struct {
 	// Findings from every validator, most severe first, in an order that
@@ -61,11 +88,13 @@ type Report struct {
 	Ran []string `json:"ran"`
 	// Failed lists the validators that could not complete. A report with
 	// failures is incomplete: the draft was not fully checked.
-	Failed []*ValidatorError `json:"-"`
+	Failed []*ValidatorError `json:"failed,omitempty"`
 }
 
-// Complete reports whether every validator completed.
-func (r *Report) Complete() bool { return r != nil && len(r.Failed) == 0 }
+// Complete reports whether the draft was checked: at least one validator
+// ran and none failed. A nil report, or one from a runner with no
+// validators, is not complete.
+func (r *Report) Complete() bool { return r != nil && len(r.Ran) > 0 && len(r.Failed) == 0 }
 
 // Max returns the highest severity among the findings, or 0 when there are
 // none.

@@ -151,12 +151,12 @@ func TestRunnerContextAndInput(t *testing.T) {
 	}
 	rep, err = r.Run(t.Context(), input())
 	require.NoError(t, err)
-	assert.True(t, rep.Complete())
+	assert.False(t, rep.Complete(), "a runner with no validators checked nothing")
 	assert.Empty(t, rep.Findings)
 }
 
 func TestReportHelpers(t *testing.T) {
-	rep := &validate.Report{Findings: []validate.Finding{
+	rep := &validate.Report{Ran: []string{"x"}, Findings: []validate.Finding{
 		finding("a", validate.SeverityInfo), finding("b", validate.SeverityWarning), finding("c", validate.SeverityWarning),
 	}}
 	assert.Equal(t, validate.SeverityWarning, rep.Max())
@@ -165,6 +165,22 @@ func TestReportHelpers(t *testing.T) {
 	var nilRep *validate.Report
 	assert.False(t, nilRep.Complete(), "no report is not a clean report")
 	assert.Equal(t, validate.Severity(0), (&validate.Report{}).Max())
+	assert.False(t, (&validate.Report{}).Complete(), "nothing ran, nothing was checked")
+}
+
+// A stored report keeps its failures, so reloading it cannot turn an
+// unchecked draft into a checked one.
+func TestReportJSONKeepsFailures(t *testing.T) {
+	rep, _ := validate.NewRunner([]validate.Validator{&stub{name: "x", err: errors.New("down")}}, nil).Run(t.Context(), input())
+	require.False(t, rep.Complete())
+	b, err := json.Marshal(rep)
+	require.NoError(t, err)
+	var back validate.Report
+	require.NoError(t, json.Unmarshal(b, &back))
+	assert.False(t, back.Complete())
+	require.Len(t, back.Failed, 1)
+	assert.Equal(t, "x", back.Failed[0].Validator)
+	assert.EqualError(t, back.Failed[0].Err, "down")
 }
 
 func TestSeverityText(t *testing.T) {
