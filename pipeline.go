@@ -1,0 +1,174 @@
+package careguard
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"github.com/careguard/careguard/careplan"
+	"github.com/careguard/careguard/patient"
+	"github.com/careguard/careguard/riskroute"
+	"github.com/careguard/careguard/validate"
+)
+
+// Drafter produces a care-plan draft for a record. *careplan.Generator (a
+// language model) and *careplan.GuidelineDrafter (deterministic rules)
+// implement it. Implementations must be safe for concurrent use by
+// multiple goroutines if the Pipeline is used concurrently.
+type Drafter interface {
+	Draft(ctx context.Context, rec *patient.Record) (*careplan.Draft, error)
+}
+
+// Checker validates a draft against its record. *validate.Runner
+// implements it. It returns a report even when some checks could not
+// complete (see validate.Runner.Run); a report with failures routes to
+// physician review.
+type Checker interface {
+	Run(ctx context.Context, in *validate.Input) (*validate.Report, error)
+}
+
+// Options configures a Pipeline. The zero value (or nil) gives the
+// defaults noted on each field: the guideline drafter, the default
+// validators and the bare safety floor, with no model anywhere.
+type Options struct {
+	// Drafter makes the draft. Default: careplan.NewGuidelineDrafter(nil).
+	Drafter Drafter
+	// Fallback, if set, makes the draft when Drafter fails for any reason
+	// other than the caller's context ending; typically the guideline
+	// drafter behind a model. The result says that it was used and why.
+	Fallback Drafter
+	// Checker validates the draft. Default: a validate.Runner over
+	// DefaultValidators().
+	Checker Checker
+	// Policy raises review tiers above the safety floor; nil adds
+	// nothing. The floor itself cannot be replaced or lowered.
+	Policy *riskroute.Policy
+	// Logger receives stage-level events (outcomes, counts, tiers); never
+	// record content. Default: discard.
+	Logger *slog.Logger
+}
+
+// DefaultValidators returns the validators a Pipeline runs by default.
+func DefaultValidators() []validate.Validator {
+	return []validate.Validator{validate.NewGrounding(nil)}
+}
+
+// Pipeline runs the common case end to end: draft, validate, route. Every
+// stage but the router's safety floor is replaceable through Options.
+//
+// A Pipeline is safe for concurrent use by multiple goroutines when its
+// Drafter, Fallback and Checker are.
+type Pipeline struct {
+	drafter, fallback Drafter
+	checker           Checker
+	router            *riskroute.Router
+	log               *slog.Logger
+}
+
+// New returns a pipeline. It fails only when the policy is invalid (see
+// riskroute.New).
+func New(opts *Options) (*Pipeline, error) {
+	var o Options
+	if opts != nil {
+		o = *opts
+	}
+	router, err := riskroute.New(o.Policy)
+	if err != nil {
+		return nil, fmt.Errorf("careguard: %w", err)
+	}
+	p := &Pipeline{drafter: o.Drafter, fallback: o.Fallback, checker: o.Checker, router: router, log: o.Logger}
+	if p.drafter == nil {
+		p.drafter = careplan.NewGuidelineDrafter(nil)
+	}
+	if p.checker == nil {
+		p.checker = validate.NewRunner(DefaultValidators(), &validate.RunnerOptions{Logger: o.Logger})
+	}
+	if p.log == nil {
+		p.log = slog.New(slog.DiscardHandler)
+	}
+	return p, nil
+}
+
+// Result is what a pipeline run produced.
+type Result struct {
+	// Draft is the draft that was validated and routed.
+	Draft *careplan.Draft
+	// Report holds the validators' findings.
+	Report *validate.Report
+	// Decision is the review the draft needs.
+	Decision riskroute.Decision
+	// FallbackReason is the primary drafter's error when the fallback
+	// made the draft; nil otherwise.
+	FallbackReason error
+}
+
+// ErrNoDraft is wrapped by Run's error when no drafter produced a draft.
+var ErrNoDraft = errors.New("careguard: no draft produced")
+
+// Run drafts a care plan for rec, validates it and routes it.
+//
+// When the drafter fails and a fallback is configured, the fallback's draft
+// is used and Result.FallbackReason holds the primary error. When no draft
+// can be made, Run returns an error wrapping ErrNoDraft and the drafters'
+// errors (for a model, a *careplan.GenerationError). Validator failures do
+// not fail the run: the report lists them and the decision is physician
+// review. Run returns ctx.Err() if ctx ends.
+func (p *Pipeline) Run(ctx context.Context, rec *patient.Record) (*Result, error) {
+	if rec == nil {
+		return nil, errors.New("careguard: Run: nil record")
+	}
+	res := &Result{}
+	d, err := p.drafter.Draft(ctx, rec)
+	if err != nil {
+		if ctx.Err() != nil || p.fallback == nil {
+			return nil, fmt.Errorf("%w: %w", ErrNoDraft, err)
+		}
+		p.log.LogAttrs(ctx, slog.LevelWarn, "careguard: drafter failed; using fallback", slog.String("error_class", errorClass(err)))
+		res.FallbackReason = err
+		fd, ferr := p.fallback.Draft(ctx, rec)
+		if ferr != nil {
+			return nil, fmt.Errorf("%w: %w", ErrNoDraft, errors.Join(err, ferr))
+		}
+		d = fd
+	}
+	if d == nil || d.Plan == nil {
+		return nil, fmt.Errorf("%w: drafter returned no plan", ErrNoDraft)
+	}
+	res.Draft = d
+
+	rep, err := p.checker.Run(ctx, &validate.Input{Record: rec, Draft: d})
+	if cerr := ctx.Err(); cerr != nil {
+		return nil, cerr
+	}
+	if rep == nil {
+		// A checker that produced nothing leaves the draft unchecked; the
+		// router sends unchecked drafts to a physician.
+		p.log.LogAttrs(ctx, slog.LevelError, "careguard: checker returned no report", slog.String("error_class", errorClass(err)))
+	}
+	res.Report = rep
+	res.Decision = p.router.RouteDraft(d, rep)
+	p.log.LogAttrs(ctx, slog.LevelInfo, "careguard: routed",
+		slog.String("origin", string(d.Origin)), slog.Int("items", d.Plan.Len()),
+		slog.Int("findings", findingsCount(rep)), slog.String("tier", res.Decision.Tier.String()))
+	return res, nil
+}
+
+func findingsCount(rep *validate.Report) int {
+	if rep == nil {
+		return 0
+	}
+	return len(rep.Findings)
+}
+
+// errorClass names an error's kind for logs without its message, which
+// might quote a reply.
+func errorClass(err error) string {
+	if err == nil {
+		return ""
+	}
+	if ge, ok := errors.AsType[*careplan.GenerationError](err); ok {
+		return fmt.Sprintf("generation (%d attempts)", len(ge.Attempts))
+	}
+	return fmt.Sprintf("%T", err)
+}
