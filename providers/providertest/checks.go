@@ -122,9 +122,9 @@ func invalidChecks() []check {
 			var errs []error
 			switch {
 			case r.err == nil:
-				errs = append(errs, errors.New("Generate accepted a malformed request; want an error matching providers.ErrInvalidRequest"))
+				errs = append(errs, errors.New("provider.Generate accepted a malformed request; want an error matching providers.ErrInvalidRequest"))
 			case !errors.Is(r.err, providers.ErrInvalidRequest):
-				errs = append(errs, fmt.Errorf("Generate returned %w for a malformed request; want an error matching providers.ErrInvalidRequest", r.err))
+				errs = append(errs, fmt.Errorf("provider.Generate returned %w for a malformed request; want an error matching providers.ErrInvalidRequest", r.err))
 			}
 			return append(errs, snap.changes()...)
 		}})
@@ -213,10 +213,10 @@ func succeed(ctx context.Context, p providers.Provider, req *providers.Request) 
 		return nil, err
 	}
 	if r.err != nil {
-		return nil, fmt.Errorf("Generate failed on a well-formed request: %w", r.err)
+		return nil, fmt.Errorf("provider.Generate failed on a well-formed request: %w", r.err)
 	}
 	if r.resp == nil {
-		return nil, errors.New("Generate returned a nil *Response and a nil error")
+		return nil, errors.New("provider.Generate returned a nil *Response and a nil error")
 	}
 	return r.resp, nil
 }
@@ -269,9 +269,9 @@ type result struct {
 func (r *result) failure(limit time.Duration) error {
 	switch {
 	case !r.returned:
-		return fmt.Errorf("Generate did not return within %v", limit)
+		return fmt.Errorf("provider.Generate did not return within %v", limit)
 	case r.panicked:
-		return fmt.Errorf("Generate panicked: %v\n%s", r.panicVal, r.stack)
+		return fmt.Errorf("provider.Generate panicked: %v\n%s", r.panicVal, r.stack)
 	}
 	return nil
 }

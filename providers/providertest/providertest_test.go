@@ -464,7 +464,7 @@ func TestViolationMessages(t *testing.T) {
 		},
 		{
 			"panic", providerFunc(func(context.Context, *providers.Request) (*providers.Response, error) { panic("kaboom") }),
-			"Reply/Minimal", "Generate panicked: kaboom",
+			"Reply/Minimal", "provider.Generate panicked: kaboom",
 		},
 		{
 			"slow ctx", providerFunc(func(ctx context.Context, req *providers.Request) (*providers.Response, error) {

@@ -106,7 +106,7 @@ func (s *snapshot) changes() []error {
 	}
 	var errs []error
 	changed := func(format string, args ...any) {
-		errs = append(errs, fmt.Errorf("Generate modified the request: "+format, args...))
+		errs = append(errs, fmt.Errorf("provider.Generate modified the request: "+format, args...))
 	}
 	if d := s.messages.change(req.Messages); d != "" {
 		changed("Messages %s", d)
