@@ -22,12 +22,13 @@ type BuilderOptions struct {
 }
 
 // Builder assembles a Record. Add facts in any order, then call Build, which
-// checks everything and reports every problem at once. The Add methods only
-// collect; they never fail. A Builder is not safe for concurrent use; the
-// Record it builds is.
+// checks everything and reports every problem at once. The Set and Add
+// methods copy what they are given and only collect it; they never fail.
+// A Builder is not safe for concurrent use; the Record it builds is.
 type Builder struct {
 	asOf          time.Time
 	extra         map[string]bool
+	unsigned      *terminology.ValueSet
 	demographics  *Demographics
 	identity      Identity
 	conditions    []Condition
@@ -45,7 +46,7 @@ type Builder struct {
 // NewBuilder returns a builder for a record as of the given date. Dates in
 // the record may not lie after it.
 func NewBuilder(asOf time.Time, opts *BuilderOptions) *Builder {
-	b := &Builder{asOf: asOf}
+	b := &Builder{asOf: asOf, unsigned: unsignedMeasures()}
 	if opts != nil && len(opts.ExtraCodeSystems) > 0 {
 		b.extra = make(map[string]bool, len(opts.ExtraCodeSystems))
 		for _, s := range opts.ExtraCodeSystems {
@@ -123,19 +124,25 @@ func (b *Builder) AddNotes(ns ...Note) *Builder {
 	return b
 }
 
-// Build checks the input and returns the record. On bad input it returns
-// nil and every problem found, joined with errors.Join; each is a
-// *FieldError wrapping one of ErrMissing, ErrUnknownCodeSystem,
-// ErrNegativeQuantity, ErrAfterAsOf or ErrInvalid. Build may be called
-// again after more facts are added; the builder keeps its input.
+// Build checks the input and returns a new record, with fact IDs assigned
+// (any ID in the input is ignored). On bad input it returns nil and every
+// problem found, joined with [errors.Join]; each is a [*FieldError] wrapping
+// one of [ErrMissing], [ErrUnknownCodeSystem], [ErrNegativeQuantity],
+// [ErrAfterAsOf] or [ErrInvalid]. Build may be called again, after more
+// facts are added or not; the builder keeps its input, and records already
+// built do not change.
 func (b *Builder) Build() (*Record, error) {
-	c := checker{asOf: b.asOf, extra: b.extra}
-	if b.asOf.IsZero() {
-		c.add("as_of", ErrMissing)
+	c := checker{asOf: b.asOf, extra: b.extra, unsigned: b.unsigned}
+	switch {
+	case b.asOf.IsZero():
+		c.add(root("as_of"), ErrMissing)
+	case !representable(b.asOf):
+		c.invalid(root("as_of"), errUnrepresentable)
+		c.asOf = time.Time{} // no after-as-of checks against a bad date
 	}
 	var demo Demographics
 	if b.demographics == nil {
-		c.add("demographics", ErrMissing)
+		c.add(root("demographics"), ErrMissing)
 	} else {
 		demo = *b.demographics
 		if demo.Sex == "" {
@@ -170,49 +177,49 @@ func (b *Builder) Build() (*Record, error) {
 	}
 
 	for i, x := range r.conditions {
-		c.condition(fmt.Sprintf("conditions[%d]", i), x)
+		c.condition(elem("conditions", i), x)
 	}
 	for i, x := range r.medications {
-		c.medication(fmt.Sprintf("medications[%d]", i), x)
+		c.medication(elem("medications", i), x)
 	}
 	for i, x := range r.allergies {
-		c.allergy(fmt.Sprintf("allergies[%d]", i), x)
+		c.allergy(elem("allergies", i), x)
 	}
 	for i, x := range r.observations {
-		c.observation(fmt.Sprintf("observations[%d]", i), x)
+		c.observation(elem("observations", i), x)
 	}
 	for i, x := range r.encounters {
-		c.encounter(fmt.Sprintf("encounters[%d]", i), x)
+		c.encounter(elem("encounters", i), x)
 	}
 	for i, x := range r.procedures {
-		p := fmt.Sprintf("procedures[%d]", i)
-		c.code(p+".code", x.Code, true)
-		c.date(p+".performed", x.Performed, true)
+		p := elem("procedures", i)
+		c.code(p.dot("code"), x.Code, true)
+		c.date(p.dot("performed"), x.Performed, true)
 	}
 	for i, x := range r.immunizations {
-		p := fmt.Sprintf("immunizations[%d]", i)
-		c.code(p+".vaccine", x.Vaccine, true)
-		c.date(p+".date", x.Date, true)
+		p := elem("immunizations", i)
+		c.code(p.dot("vaccine"), x.Vaccine, true)
+		c.date(p.dot("date"), x.Date, true)
 	}
 	for i, x := range r.careTeam {
 		if strings.TrimSpace(x.Role) == "" {
-			c.add(fmt.Sprintf("care_team[%d].role", i), ErrMissing)
+			c.add(elem("care_team", i).dot("role"), ErrMissing)
 		}
 	}
 	for i, x := range r.socialNeeds {
-		p := fmt.Sprintf("social_needs[%d]", i)
-		c.code(p+".code", x.Code, false)
+		p := elem("social_needs", i)
+		c.code(p.dot("code"), x.Code, false)
 		if strings.TrimSpace(x.Description) == "" && x.Code.Display == "" {
-			c.add(p+".description", ErrMissing)
+			c.add(p.dot("description"), ErrMissing)
 		}
-		c.date(p+".recorded", x.Recorded, false)
+		c.date(p.dot("recorded"), x.Recorded, false)
 	}
 	for i, x := range r.notes {
-		p := fmt.Sprintf("notes[%d]", i)
+		p := elem("notes", i)
 		if strings.TrimSpace(x.Text) == "" {
-			c.add(p+".text", ErrMissing)
+			c.add(p.dot("text"), ErrMissing)
 		}
-		c.date(p+".time", x.Time, true)
+		c.date(p.dot("time"), x.Time, true)
 	}
 	if len(c.errs) > 0 {
 		return nil, errors.Join(c.errs...)
@@ -221,50 +228,93 @@ func (b *Builder) Build() (*Record, error) {
 	return r, nil
 }
 
-// assignIDs sorts each kind canonically and numbers it.
+// assignIDs sorts each kind canonically and numbers it. The orders compare
+// every field (ID aside), so facts that differ in anything sort apart and
+// the IDs do not depend on the order facts were added in. Each comparison
+// returns as soon as a field differs.
 func (r *Record) assignIDs() {
 	slices.SortStableFunc(r.conditions, func(a, b Condition) int {
-		return cmp.Or(a.Onset.Compare(b.Onset), compareCode(a.Code, b.Code),
-			cmp.Compare(a.ClinicalStatus, b.ClinicalStatus), cmp.Compare(a.Verification, b.Verification),
-			a.Abatement.Compare(b.Abatement), cmp.Compare(a.SourceID, b.SourceID))
+		if c := compareTime(a.Onset, b.Onset); c != 0 {
+			return c
+		}
+		if c := compareCode(a.Code, b.Code); c != 0 {
+			return c
+		}
+		return cmp.Or(cmp.Compare(a.ClinicalStatus, b.ClinicalStatus), cmp.Compare(a.Verification, b.Verification),
+			compareTime(a.Abatement, b.Abatement), cmp.Compare(a.SourceID, b.SourceID))
 	})
 	slices.SortStableFunc(r.medications, func(a, b Medication) int {
-		return cmp.Or(a.Start.Compare(b.Start), compareCode(a.Code, b.Code), cmp.Compare(a.Status, b.Status),
-			cmp.Compare(a.DoseText, b.DoseText), compareQuantity(a.DailyDose, b.DailyDose),
-			a.End.Compare(b.End), cmp.Compare(a.SourceID, b.SourceID))
+		if c := compareTime(a.Start, b.Start); c != 0 {
+			return c
+		}
+		if c := compareCode(a.Code, b.Code); c != 0 {
+			return c
+		}
+		return cmp.Or(cmp.Compare(a.Status, b.Status), cmp.Compare(a.DoseText, b.DoseText),
+			compareQuantity(a.DailyDose, b.DailyDose), compareTime(a.End, b.End), cmp.Compare(a.SourceID, b.SourceID))
 	})
 	slices.SortStableFunc(r.allergies, func(a, b Allergy) int {
-		return cmp.Or(a.Recorded.Compare(b.Recorded), compareCode(a.Substance, b.Substance),
-			cmp.Compare(a.Category, b.Category), cmp.Compare(a.Criticality, b.Criticality),
+		if c := compareTime(a.Recorded, b.Recorded); c != 0 {
+			return c
+		}
+		if c := compareCode(a.Substance, b.Substance); c != 0 {
+			return c
+		}
+		return cmp.Or(cmp.Compare(a.Category, b.Category), cmp.Compare(a.Criticality, b.Criticality),
 			cmp.Compare(a.Reaction, b.Reaction), cmp.Compare(a.Status, b.Status), cmp.Compare(a.SourceID, b.SourceID))
 	})
 	slices.SortStableFunc(r.observations, func(a, b Observation) int {
-		return cmp.Or(a.Effective.Compare(b.Effective), compareCode(a.Code, b.Code),
-			cmp.Compare(a.Category, b.Category), compareValue(a.Value, b.Value),
-			slices.CompareFunc(a.Components, b.Components, func(x, y Component) int {
-				return cmp.Or(compareCode(x.Code, y.Code), compareValue(x.Value, y.Value))
-			}), cmp.Compare(a.SourceID, b.SourceID))
+		if c := compareTime(a.Effective, b.Effective); c != 0 {
+			return c
+		}
+		if c := compareCode(a.Code, b.Code); c != 0 {
+			return c
+		}
+		if c := cmp.Or(cmp.Compare(a.Category, b.Category), compareValue(a.Value, b.Value)); c != 0 {
+			return c
+		}
+		if c := slices.CompareFunc(a.Components, b.Components, func(x, y Component) int {
+			return cmp.Or(compareCode(x.Code, y.Code), compareValue(x.Value, y.Value))
+		}); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.SourceID, b.SourceID)
 	})
 	slices.SortStableFunc(r.encounters, func(a, b Encounter) int {
-		return cmp.Or(a.Start.Compare(b.Start), cmp.Compare(a.Class, b.Class), compareCode(a.Type, b.Type),
-			compareCode(a.Reason, b.Reason), a.End.Compare(b.End), cmp.Compare(a.SourceID, b.SourceID))
+		if c := compareTime(a.Start, b.Start); c != 0 {
+			return c
+		}
+		return cmp.Or(cmp.Compare(a.Class, b.Class), compareCode(a.Type, b.Type),
+			compareCode(a.Reason, b.Reason), compareTime(a.End, b.End), cmp.Compare(a.SourceID, b.SourceID))
 	})
 	slices.SortStableFunc(r.procedures, func(a, b Procedure) int {
-		return cmp.Or(a.Performed.Compare(b.Performed), compareCode(a.Code, b.Code), cmp.Compare(a.SourceID, b.SourceID))
+		if c := compareTime(a.Performed, b.Performed); c != 0 {
+			return c
+		}
+		return cmp.Or(compareCode(a.Code, b.Code), cmp.Compare(a.SourceID, b.SourceID))
 	})
 	slices.SortStableFunc(r.immunizations, func(a, b Immunization) int {
-		return cmp.Or(a.Date.Compare(b.Date), compareCode(a.Vaccine, b.Vaccine), cmp.Compare(a.SourceID, b.SourceID))
+		if c := compareTime(a.Date, b.Date); c != 0 {
+			return c
+		}
+		return cmp.Or(compareCode(a.Vaccine, b.Vaccine), cmp.Compare(a.SourceID, b.SourceID))
 	})
 	slices.SortStableFunc(r.careTeam, func(a, b CareTeamMember) int {
 		return cmp.Or(cmp.Compare(a.Role, b.Role), cmp.Compare(a.Name, b.Name),
 			cmp.Compare(a.Organization, b.Organization), cmp.Compare(a.SourceID, b.SourceID))
 	})
 	slices.SortStableFunc(r.socialNeeds, func(a, b SocialNeed) int {
-		return cmp.Or(a.Recorded.Compare(b.Recorded), compareCode(a.Code, b.Code),
-			cmp.Compare(a.Description, b.Description), compareBool(a.Active, b.Active), cmp.Compare(a.SourceID, b.SourceID))
+		if c := compareTime(a.Recorded, b.Recorded); c != 0 {
+			return c
+		}
+		return cmp.Or(compareCode(a.Code, b.Code), cmp.Compare(a.Description, b.Description),
+			compareBool(a.Active, b.Active), cmp.Compare(a.SourceID, b.SourceID))
 	})
 	slices.SortStableFunc(r.notes, func(a, b Note) int {
-		return cmp.Or(a.Time.Compare(b.Time), cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Author, b.Author),
+		if c := compareTime(a.Time, b.Time); c != 0 {
+			return c
+		}
+		return cmp.Or(cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Author, b.Author),
 			cmp.Compare(a.Text, b.Text), cmp.Compare(a.SourceID, b.SourceID))
 	})
 
@@ -310,12 +360,30 @@ func (r *Record) assignIDs() {
 	}
 }
 
+// compareTime orders instants, and the same instant by zone offset, which
+// the fingerprint records: two facts that differ only in the offset of a
+// time must not tie, or their IDs would follow the input order.
+func compareTime(a, b time.Time) int {
+	if c := a.Compare(b); c != 0 {
+		return c
+	}
+	_, ao := a.Zone()
+	_, bo := b.Zone()
+	return cmp.Compare(ao, bo)
+}
+
 func compareCode(a, b Code) int {
 	return cmp.Or(cmp.Compare(a.System, b.System), cmp.Compare(a.Code, b.Code), cmp.Compare(a.Display, b.Display))
 }
 
+// compareFloat orders numbers, and -0 after 0, for the same reason as
+// compareTime. NaN cannot occur: Build rejects it.
+func compareFloat(a, b float64) int {
+	return cmp.Or(cmp.Compare(a, b), compareBool(math.Signbit(a), math.Signbit(b)))
+}
+
 func compareQuantity(a, b Quantity) int {
-	return cmp.Or(cmp.Compare(a.Value, b.Value), cmp.Compare(a.Unit, b.Unit), cmp.Compare(a.Comparator, b.Comparator))
+	return cmp.Or(compareFloat(a.Value, b.Value), cmp.Compare(a.Unit, b.Unit), cmp.Compare(a.Comparator, b.Comparator))
 }
 
 func compareValue(a, b Value) int {
@@ -335,37 +403,103 @@ func compareBool(a, b bool) int {
 
 // checker collects field errors.
 type checker struct {
-	asOf  time.Time
-	extra map[string]bool
-	errs  []error
+	asOf     time.Time
+	extra    map[string]bool
+	unsigned CodeSet
+	errs     []error
 }
 
-func (c *checker) add(field string, err error) {
-	c.errs = append(c.errs, &FieldError{Field: field, Err: err})
+func (c *checker) add(field path, err error) {
+	c.errs = append(c.errs, &FieldError{Field: field.String(), Err: err})
 }
 
-func (c *checker) invalid(field, format string, args ...any) {
+// path is a field path such as "observations[3].components[1].value",
+// held in parts and joined only when a problem is reported, so that a Build
+// with nothing wrong formats no paths.
+type path struct {
+	names [6]string
+	index [6]int // the element index after names[k], or -1
+	n     int
+}
+
+// root returns the path of a top-level field.
+func root(name string) path { return path{}.at(name, -1) }
+
+// elem returns the path of element i of a top-level list.
+func elem(list string, i int) path { return path{}.at(list, i) }
+
+// dot returns the path of a field of p.
+func (p path) dot(name string) path { return p.at(name, -1) }
+
+// at returns the path of element i of the list field name of p, or with
+// i < 0 of the field itself. No field here is nested deeper than the
+// parts a path holds.
+func (p path) at(name string, i int) path {
+	p.names[p.n], p.index[p.n] = name, i
+	p.n++
+	return p
+}
+
+func (p path) String() string {
+	var b strings.Builder
+	for k := range p.n {
+		if k > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(p.names[k])
+		if p.index[k] >= 0 {
+			b.WriteByte('[')
+			b.WriteString(strconv.Itoa(p.index[k]))
+			b.WriteByte(']')
+		}
+	}
+	return b.String()
+}
+
+func (c *checker) invalid(field path, format string, args ...any) {
 	c.add(field, fmt.Errorf("%w: "+format, append([]any{ErrInvalid}, args...)...))
 }
 
-func (c *checker) date(field string, t time.Time, required bool) {
+// date checks a date that may not lie after the as-of date.
+func (c *checker) date(field path, t time.Time, required bool) {
 	switch {
 	case t.IsZero():
 		if required {
 			c.add(field, ErrMissing)
 		}
+	case !representable(t):
+		c.invalid(field, errUnrepresentable)
 	case !c.asOf.IsZero() && t.After(c.asOf):
 		c.add(field, ErrAfterAsOf)
 	}
 }
 
-func (c *checker) order(field string, start, end time.Time) {
+// anyDate checks an optional date that may lie after the as-of date (a
+// planned end, an intended start).
+func (c *checker) anyDate(field path, t time.Time) {
+	if !t.IsZero() && !representable(t) {
+		c.invalid(field, errUnrepresentable)
+	}
+}
+
+const errUnrepresentable = "year outside 1-9999 or zone offset of a day or more"
+
+// representable reports whether t's year, in its own zone and in UTC, is one
+// that dates in records have, and t can be written as RFC 3339 (as the
+// fingerprint writes it): year 1-9999, zone offset under a day.
+func representable(t time.Time) bool {
+	_, off := t.Zone()
+	y, u := t.Year(), t.UTC().Year()
+	return y >= 1 && y <= 9999 && u >= 1 && u <= 9999 && off > -24*3600 && off < 24*3600
+}
+
+func (c *checker) order(field path, start, end time.Time) {
 	if !start.IsZero() && !end.IsZero() && end.Before(start) {
 		c.invalid(field, "ends before it starts")
 	}
 }
 
-func (c *checker) code(field string, x Code, required bool) {
+func (c *checker) code(field path, x Code, required bool) {
 	switch {
 	case x.Code == "" && x.Display == "":
 		if required {
@@ -373,52 +507,65 @@ func (c *checker) code(field string, x Code, required bool) {
 		}
 		return
 	case x.Code != "" && x.System == "":
-		c.add(field+".system", ErrMissing)
+		c.add(field.dot("system"), ErrMissing)
 		return
 	}
 	if x.System != "" && !terminology.KnownSystem(x.System) && !c.extra[x.System] {
-		c.add(field+".system", fmt.Errorf("%w %q", ErrUnknownCodeSystem, x.System))
+		c.add(field.dot("system"), fmt.Errorf("%w %q", ErrUnknownCodeSystem, x.System))
 	}
 }
 
-func (c *checker) quantity(field string, q Quantity) {
+// unsignedMeasures returns the measurements that cannot be negative and
+// whose codes careguard knows: HbA1c, eGFR, UACR, systolic and diastolic
+// blood pressure, LDL. A negative result for one of them is a data error.
+// Other observations may be negative (base excess, bone-density T-scores),
+// so their sign is not checked.
+func unsignedMeasures() *terminology.ValueSet {
+	return terminology.Union("careguard:unsigned-measures", "Measurements that cannot be negative",
+		terminology.Source{Citation: "careguard: physical quantities measured by these LOINC codes are non-negative"},
+		terminology.HbA1c(), terminology.EGFR(), terminology.UACR(), terminology.SystolicBP(), terminology.DiastolicBP(), terminology.LDL())
+}
+
+// quantity checks a quantity. Amounts such as doses cannot be negative;
+// measurements can (base excess, a bone-density T-score).
+func (c *checker) quantity(field path, q Quantity, nonNegative bool) {
 	switch {
 	case math.IsNaN(q.Value) || math.IsInf(q.Value, 0):
-		c.invalid(field+".value", "not a finite number")
-	case q.Value < 0:
-		c.add(field+".value", ErrNegativeQuantity)
+		c.invalid(field.dot("value"), "not a finite number")
+	case nonNegative && q.Value < 0:
+		c.add(field.dot("value"), ErrNegativeQuantity)
 	}
 	switch q.Comparator {
 	case "", "<", "<=", ">=", ">":
 	default:
-		c.invalid(field+".comparator", "must be one of <, <=, >=, >")
+		c.invalid(field.dot("comparator"), "must be one of <, <=, >=, >")
 	}
 }
 
 func (c *checker) demographics(d Demographics) {
-	const p = "demographics"
-	c.date(p+".birth_date", d.BirthDate, true)
+	p := root("demographics")
+	c.date(p.dot("birth_date"), d.BirthDate, true)
 	if !d.Deceased.IsZero() {
-		c.date(p+".deceased", d.Deceased, false)
-		c.order(p+".deceased", d.BirthDate, d.Deceased)
+		c.date(p.dot("deceased"), d.Deceased, false)
+		c.order(p.dot("deceased"), d.BirthDate, d.Deceased)
 	}
 	switch d.Sex {
 	case SexFemale, SexMale, SexOther, SexUnknown:
 	default:
-		c.invalid(p+".sex", "must be female, male, other or unknown")
+		c.invalid(p.dot("sex"), "must be female, male, other or unknown")
 	}
 	if d.Language != "" && !validLanguageTag(d.Language) {
-		c.invalid(p+".language", "not a BCP 47 language tag")
+		c.invalid(p.dot("language"), "not a BCP 47 language tag")
 	}
 	switch d.PreferredChannel {
 	case ChannelUnspecified, ChannelPortal, ChannelSMS, ChannelPhone, ChannelEmail, ChannelMail, ChannelInPerson:
 	default:
-		c.invalid(p+".preferred_channel", "unknown channel")
+		c.invalid(p.dot("preferred_channel"), "unknown channel")
 	}
 	switch d.HealthLiteracy {
 	case LiteracyUnassessed, LiteracyLimited, LiteracyMarginal, LiteracyAdequate:
 	default:
-		c.invalid(p+".health_literacy", "unknown level")
+		c.invalid(p.dot("health_literacy"), "unknown level")
 	}
 }
 
@@ -441,138 +588,161 @@ func validLanguageTag(s string) bool {
 
 func (c *checker) identity(id Identity) {
 	for i, x := range id.Identifiers {
-		p := fmt.Sprintf("identity.identifiers[%d]", i)
+		p := root("identity").at("identifiers", i)
 		if strings.TrimSpace(x.Value) == "" {
-			c.add(p+".value", ErrMissing)
+			c.add(p.dot("value"), ErrMissing)
 		}
 		switch x.Kind {
 		case IdentifierMRN, IdentifierSSN, IdentifierHealthPlan, IdentifierAccount, IdentifierDriverLicense, IdentifierOther:
+		case "":
+			c.add(p.dot("kind"), ErrMissing)
 		default:
-			c.invalid(p+".kind", "unknown identifier kind")
+			c.invalid(p.dot("kind"), "unknown identifier kind")
 		}
 	}
 	for i, x := range id.Telecom {
-		p := fmt.Sprintf("identity.telecom[%d]", i)
+		p := root("identity").at("telecom", i)
 		if strings.TrimSpace(x.Value) == "" {
-			c.add(p+".value", ErrMissing)
+			c.add(p.dot("value"), ErrMissing)
 		}
 		switch x.Kind {
 		case ContactPhone, ContactFax, ContactEmail, ContactURL, ContactSMS, ContactOther:
+		case "":
+			c.add(p.dot("kind"), ErrMissing)
 		default:
-			c.invalid(p+".kind", "unknown contact kind")
+			c.invalid(p.dot("kind"), "unknown contact kind")
 		}
 	}
 }
 
-func (c *checker) condition(p string, x Condition) {
-	c.code(p+".code", x.Code, true)
+func (c *checker) condition(p path, x Condition) {
+	c.code(p.dot("code"), x.Code, true)
 	switch x.ClinicalStatus {
 	case ClinicalActive, ClinicalRecurrence, ClinicalRelapse, ClinicalInactive, ClinicalRemission, ClinicalResolved:
 	case "":
-		c.add(p+".clinical_status", ErrMissing)
+		c.add(p.dot("clinical_status"), ErrMissing)
 	default:
-		c.invalid(p+".clinical_status", "unknown clinical status")
+		c.invalid(p.dot("clinical_status"), "unknown clinical status")
 	}
 	switch x.Verification {
 	case VerificationConfirmed, VerificationProvisional, VerificationDifferential, VerificationUnconfirmed:
 	default:
-		c.invalid(p+".verification", "unknown or excluded verification status (refuted and entered-in-error conditions are not facts)")
+		c.invalid(p.dot("verification"), "unknown or excluded verification status (refuted and entered-in-error conditions are not facts)")
 	}
-	c.date(p+".onset", x.Onset, false)
-	c.date(p+".abatement", x.Abatement, false)
-	c.order(p+".abatement", x.Onset, x.Abatement)
+	c.date(p.dot("onset"), x.Onset, false)
+	c.date(p.dot("abatement"), x.Abatement, false)
+	c.order(p.dot("abatement"), x.Onset, x.Abatement)
 }
 
-func (c *checker) medication(p string, x Medication) {
-	c.code(p+".code", x.Code, true)
+func (c *checker) medication(p path, x Medication) {
+	c.code(p.dot("code"), x.Code, true)
 	switch x.Status {
 	case MedicationActive, MedicationOnHold, MedicationStopped, MedicationCompleted, MedicationIntended, MedicationUnknown:
 	case "":
-		c.add(p+".status", ErrMissing)
+		c.add(p.dot("status"), ErrMissing)
 	default:
-		c.invalid(p+".status", "unknown medication status")
+		c.invalid(p.dot("status"), "unknown medication status")
 	}
 	if !x.DailyDose.IsZero() {
-		c.quantity(p+".daily_dose", x.DailyDose)
+		c.quantity(p.dot("daily_dose"), x.DailyDose, true)
 	}
-	if x.Status != MedicationIntended {
+	if x.Status == MedicationIntended {
 		// An intended medication may be planned to start later.
-		c.date(p+".start", x.Start, false)
+		c.anyDate(p.dot("start"), x.Start)
+	} else {
+		c.date(p.dot("start"), x.Start, false)
 	}
-	c.order(p+".end", x.Start, x.End)
+	c.anyDate(p.dot("end"), x.End)
+	c.order(p.dot("end"), x.Start, x.End)
 }
 
-func (c *checker) allergy(p string, x Allergy) {
-	c.code(p+".substance", x.Substance, true)
+func (c *checker) allergy(p path, x Allergy) {
+	c.code(p.dot("substance"), x.Substance, true)
 	switch x.Category {
 	case "", AllergyMedication, AllergyFood, AllergyEnvironment, AllergyBiologic:
 	default:
-		c.invalid(p+".category", "unknown allergy category")
+		c.invalid(p.dot("category"), "unknown allergy category")
 	}
 	switch x.Criticality {
 	case CriticalityUnspecified, CriticalityLow, CriticalityHigh, CriticalityUnable:
 	default:
-		c.invalid(p+".criticality", "unknown criticality")
+		c.invalid(p.dot("criticality"), "unknown criticality")
 	}
 	switch x.Status {
 	case AllergyActive, AllergyInactive, AllergyResolved:
 	default:
-		c.invalid(p+".status", "unknown allergy status")
+		c.invalid(p.dot("status"), "unknown allergy status")
 	}
-	c.date(p+".recorded", x.Recorded, false)
+	c.date(p.dot("recorded"), x.Recorded, false)
 }
 
-func (c *checker) observation(p string, x Observation) {
-	c.code(p+".code", x.Code, true)
+func (c *checker) observation(p path, x Observation) {
+	c.code(p.dot("code"), x.Code, true)
 	switch x.Category {
 	case CategoryLaboratory, CategoryVitalSigns, CategorySocialHistory, CategorySurvey, CategoryExam,
 		CategoryImaging, CategoryProcedure, CategoryOther:
 	case "":
-		c.add(p+".category", ErrMissing)
+		c.add(p.dot("category"), ErrMissing)
 	default:
-		c.invalid(p+".category", "unknown observation category")
+		c.invalid(p.dot("category"), "unknown observation category")
 	}
-	c.date(p+".effective", x.Effective, true)
-	if x.Value.Kind == ValueNone && len(x.Components) == 0 {
-		c.add(p+".value", ErrMissing)
+	c.date(p.dot("effective"), x.Effective, true)
+	// A value with fields set but no kind is reported by value, not here.
+	if x.Value == (Value{}) && len(x.Components) == 0 {
+		c.add(p.dot("value"), ErrMissing)
 	}
-	c.value(p+".value", x.Value)
+	c.value(p.dot("value"), x.Value, c.unsigned.Contains(x.Code.System, x.Code.Code))
 	for i, comp := range x.Components {
-		cp := fmt.Sprintf("%s.components[%d]", p, i)
-		c.code(cp+".code", comp.Code, true)
-		if comp.Value.Kind == ValueNone {
-			c.add(cp+".value", ErrMissing)
+		cp := p.at("components", i)
+		c.code(cp.dot("code"), comp.Code, true)
+		if comp.Value == (Value{}) {
+			c.add(cp.dot("value"), ErrMissing)
 		}
-		c.value(cp+".value", comp.Value)
+		c.value(cp.dot("value"), comp.Value, c.unsigned.Contains(comp.Code.System, comp.Code.Code))
 	}
 }
 
-func (c *checker) value(p string, v Value) {
+// value checks a value: the field its kind selects, and that no other
+// field is set, since a Value holds one result and a stray field would be
+// silently ignored.
+func (c *checker) value(p path, v Value, nonNegative bool) {
+	stray := v
 	switch v.Kind {
-	case ValueNone, ValueBool:
+	case ValueNone:
+	case ValueBool:
+		stray.Bool = false
 	case ValueQuantity:
-		c.quantity(p+".quantity", v.Quantity)
+		c.quantity(p.dot("quantity"), v.Quantity, nonNegative)
+		stray.Quantity = Quantity{}
 	case ValueText:
 		if strings.TrimSpace(v.Text) == "" {
-			c.add(p+".text", ErrMissing)
+			c.add(p.dot("text"), ErrMissing)
 		}
+		stray.Text = ""
 	case ValueCode:
-		c.code(p+".code", v.Code, true)
+		c.code(p.dot("code"), v.Code, true)
+		stray.Code = Code{}
 	default:
-		c.invalid(p+".kind", "unknown value kind")
+		c.invalid(p.dot("kind"), "unknown value kind")
+		return
+	}
+	stray.Kind = ValueNone
+	if stray != (Value{}) {
+		c.invalid(p.dot("kind"), "fields set that the kind does not select")
 	}
 }
 
-func (c *checker) encounter(p string, x Encounter) {
+func (c *checker) encounter(p path, x Encounter) {
 	switch x.Class {
 	case EncounterAmbulatory, EncounterEmergency, EncounterInpatient, EncounterVirtual, EncounterHome, EncounterOther:
 	case "":
-		c.add(p+".class", ErrMissing)
+		c.add(p.dot("class"), ErrMissing)
 	default:
-		c.invalid(p+".class", "unknown encounter class")
+		c.invalid(p.dot("class"), "unknown encounter class")
 	}
-	c.code(p+".type", x.Type, false)
-	c.code(p+".reason", x.Reason, false)
-	c.date(p+".start", x.Start, true)
-	c.order(p+".end", x.Start, x.End)
+	c.code(p.dot("type"), x.Type, false)
+	c.code(p.dot("reason"), x.Reason, false)
+	c.date(p.dot("start"), x.Start, true)
+	c.anyDate(p.dot("end"), x.End)
+	c.order(p.dot("end"), x.Start, x.End)
 }

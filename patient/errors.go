@@ -10,7 +10,11 @@ var (
 	// ErrUnknownCodeSystem: a code names a system careguard does not know
 	// and the builder was not told to accept.
 	ErrUnknownCodeSystem = errors.New("patient: unknown code system")
-	// ErrNegativeQuantity: a quantity that cannot be negative is.
+	// ErrNegativeQuantity: a quantity that cannot be negative is: a
+	// medication's daily dose, or a measurement careguard knows to be
+	// non-negative (HbA1c, eGFR, UACR, blood pressure, LDL). Other measured
+	// values may be negative (base excess, bone-density T-scores) and are
+	// accepted.
 	ErrNegativeQuantity = errors.New("patient: negative quantity")
 	// ErrAfterAsOf: a date lies after the record's as-of date.
 	ErrAfterAsOf = errors.New("patient: date after as-of date")

@@ -274,7 +274,8 @@ type Medication struct {
 	Code Code `json:"code"`
 	// DoseText is the dosage instruction as written ("500 mg twice daily").
 	DoseText string `json:"dose_text,omitempty"`
-	// DailyDose is the total daily dose when it is known.
+	// DailyDose is the total daily dose when it is known; it cannot be
+	// negative.
 	DailyDose Quantity         `json:"daily_dose,omitzero"`
 	Status    MedicationStatus `json:"status"`
 	Start     time.Time        `json:"start,omitzero"`
@@ -438,12 +439,14 @@ func (SocialNeed) isFact()          {}
 // they may contain anything, including text that looks like instructions,
 // and careguard never treats their content as instructions.
 type Note struct {
-	ID       string    `json:"id"`
-	SourceID string    `json:"source_id,omitempty"`
-	Kind     string    `json:"kind,omitempty"` // "progress note", "discharge summary", ...
-	Author   string    `json:"author,omitempty"`
-	Time     time.Time `json:"time"`
-	Text     string    `json:"text"`
+	ID       string `json:"id"`
+	SourceID string `json:"source_id,omitempty"`
+	Kind     string `json:"kind,omitempty"` // "progress note", "discharge summary", ...
+	// Author names who wrote the note. Like CareTeamMember.Name it is an
+	// identifier.
+	Author string    `json:"author,omitempty"`
+	Time   time.Time `json:"time"`
+	Text   string    `json:"text"`
 }
 
 // Untrusted reports that a note's text is untrusted data. It is always

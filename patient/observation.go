@@ -139,7 +139,7 @@ func (c Category) kind() Kind {
 // Component returns the value of the first component whose code is in set.
 func (o Observation) Component(set CodeSet) (Value, bool) {
 	for _, c := range o.Components {
-		if set.Contains(c.Code.System, c.Code.Code) {
+		if inSet(set, c.Code) {
 			return c.Value, true
 		}
 	}

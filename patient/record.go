@@ -9,19 +9,28 @@ import (
 	"time"
 )
 
-// CodeSet is a set of codes, such as a terminology.ValueSet.
+// CodeSet is a set of codes, such as a [terminology.ValueSet]. The methods
+// that take one treat a nil CodeSet as the empty set.
 type CodeSet interface {
+	// Contains reports whether the code is in the set. It must be safe to
+	// call from several goroutines at once when the Record is shared.
 	Contains(system, code string) bool
 }
 
+// inSet reports whether c is in set; nothing is in a nil set.
+func inSet(set CodeSet, c Code) bool {
+	return set != nil && set.Contains(c.System, c.Code)
+}
+
 // Record is one patient's clinical context at an as-of date. Build it with a
-// Builder. A Record is immutable: every accessor returns a copy, so callers
+// [Builder]. A Record is immutable: every accessor returns a copy, so callers
 // may modify what they get without affecting the record. It is safe for
 // concurrent use by multiple goroutines.
 //
 // Every fact has a short ID ("C1", "M3", "L7") assigned by Build. Within each
 // kind, facts are ordered by date and then by content, so building the same
-// facts again, in any order, gives the same IDs.
+// facts again, in any order, gives the same IDs. Accessors return facts in
+// that order, which is ID order.
 type Record struct {
 	asOf          time.Time
 	demographics  Demographics
@@ -61,7 +70,9 @@ func (r *Record) Identity() Identity { return r.identity.clone() }
 // Age returns the patient's age in whole years at the as-of date.
 func (r *Record) Age() int { return r.AgeAt(r.asOf) }
 
-// AgeAt returns the patient's age in whole years at t.
+// AgeAt returns the patient's age in whole years at t, comparing calendar
+// dates, each in its own time's location; 0 before birth. Someone born on
+// 29 February gains a year on 1 March in common years.
 func (r *Record) AgeAt(t time.Time) int {
 	return yearsBetween(r.demographics.BirthDate, t)
 }
@@ -85,7 +96,7 @@ func (r *Record) Conditions() []Condition { return slices.Clone(r.conditions) }
 // Medications returns every medication, earliest start first.
 func (r *Record) Medications() []Medication { return slices.Clone(r.medications) }
 
-// Allergies returns every allergy.
+// Allergies returns every allergy, earliest recorded first.
 func (r *Record) Allergies() []Allergy { return slices.Clone(r.allergies) }
 
 // Observations returns every observation, oldest first.
@@ -106,16 +117,18 @@ func (r *Record) Procedures() []Procedure { return slices.Clone(r.procedures) }
 // Immunizations returns every immunization, oldest first.
 func (r *Record) Immunizations() []Immunization { return slices.Clone(r.immunizations) }
 
-// CareTeam returns the care team.
+// CareTeam returns the care team, ordered by role.
 func (r *Record) CareTeam() []CareTeamMember { return slices.Clone(r.careTeam) }
 
-// SocialNeeds returns the recorded social needs.
+// SocialNeeds returns the recorded social needs, earliest recorded first.
 func (r *Record) SocialNeeds() []SocialNeed { return slices.Clone(r.socialNeeds) }
 
 // Notes returns the free-text notes, oldest first. Their text is untrusted.
 func (r *Record) Notes() []Note { return slices.Clone(r.notes) }
 
-// Fact returns the fact with the given ID.
+// Fact returns a copy of the fact with the given ID: a [Demographics],
+// [Condition], [Medication], [Allergy], [Observation], [Encounter],
+// [Procedure], [Immunization], [CareTeamMember], [SocialNeed] or [Note].
 func (r *Record) Fact(id string) (Fact, bool) {
 	if id == DemographicsID {
 		return r.demographics, true
@@ -182,7 +195,7 @@ func (r *Record) ActiveConditions() []Condition {
 func (r *Record) ConditionsIn(set CodeSet) []Condition {
 	var out []Condition
 	for _, c := range r.conditions {
-		if set.Contains(c.Code.System, c.Code.Code) {
+		if inSet(set, c.Code) {
 			out = append(out, c)
 		}
 	}
@@ -193,7 +206,7 @@ func (r *Record) ConditionsIn(set CodeSet) []Condition {
 func (r *Record) ActiveConditionsIn(set CodeSet) []Condition {
 	var out []Condition
 	for _, c := range r.conditions {
-		if c.Active() && set.Contains(c.Code.System, c.Code.Code) {
+		if c.Active() && inSet(set, c.Code) {
 			out = append(out, c)
 		}
 	}
@@ -217,7 +230,7 @@ func (r *Record) ObservationsIn(set CodeSet) []Observation {
 	var out []Observation
 	for i := len(r.observations) - 1; i >= 0; i-- {
 		o := r.observations[i]
-		if set.Contains(o.Code.System, o.Code.Code) {
+		if inSet(set, o.Code) {
 			out = append(out, o.clone())
 		}
 	}
@@ -225,11 +238,11 @@ func (r *Record) ObservationsIn(set CodeSet) []Observation {
 }
 
 // LatestObservation returns the most recent observation whose code is in
-// set.
+// set. Components are not searched; see [Record.LatestValue].
 func (r *Record) LatestObservation(set CodeSet) (Observation, bool) {
 	for i := len(r.observations) - 1; i >= 0; i-- {
 		o := r.observations[i]
-		if set.Contains(o.Code.System, o.Code.Code) {
+		if inSet(set, o.Code) {
 			return o.clone(), true
 		}
 	}
@@ -239,11 +252,13 @@ func (r *Record) LatestObservation(set CodeSet) (Observation, bool) {
 // LatestValue returns the most recent value measured for a code in set,
 // whether recorded as an observation of its own or as a component of a
 // panel (a systolic reading inside a blood-pressure panel), together with
-// the observation that holds it.
+// the observation that holds it. An observation whose own code is in set
+// but which has no value of its own is searched for components like any
+// other.
 func (r *Record) LatestValue(set CodeSet) (Value, Observation, bool) {
 	for i := len(r.observations) - 1; i >= 0; i-- {
 		o := r.observations[i]
-		if set.Contains(o.Code.System, o.Code.Code) && o.Value.Kind != ValueNone {
+		if inSet(set, o.Code) && o.Value.Kind != ValueNone {
 			return o.Value, o.clone(), true
 		}
 		if v, ok := o.Component(set); ok {
