@@ -88,7 +88,7 @@ func (c Code) String() string {
 // codes with and without the dot, in any case.
 func normalizeCode(system, code string) string {
 	code = strings.TrimSpace(code)
-	if system == SystemICD10CM || system == SystemICD10PCS {
+	if isICD10(system) {
 		code = strings.ToUpper(strings.ReplaceAll(code, ".", ""))
 	}
 	return code

@@ -1,6 +1,8 @@
 package terminology
 
 import (
+	"cmp"
+	"maps"
 	"slices"
 	"strings"
 	"unicode"
@@ -23,8 +25,12 @@ type DrugClass struct {
 
 // Has reports whether the ingredient is a member of the class.
 func (c *DrugClass) Has(rxcui string) bool {
-	_, ok := slices.BinarySearch(c.Members, rxcui)
-	return ok
+	return c != nil && slices.Contains(c.Members, rxcui)
+}
+
+func (c DrugClass) clone() *DrugClass {
+	c.Members = slices.Clone(c.Members)
+	return &c
 }
 
 // Product maps an RxNorm clinical or branded drug (SCD/SBD) to its
@@ -36,15 +42,21 @@ type Product struct {
 	Source      Source   `json:"source"`
 }
 
+func (p Product) clone() Product {
+	p.Ingredients = slices.Clone(p.Ingredients)
+	return p
+}
+
 // Drugs is a table of ingredients, products and classes. It is immutable once
-// built and safe for concurrent use by multiple goroutines.
+// built and safe for concurrent use by multiple goroutines: every method
+// returns copies, so nothing a caller does to a result changes the table.
 type Drugs struct {
 	ingredients map[string]Ingredient
 	products    map[string]Product
-	classes     map[string]*DrugClass
-	classesOf   map[string][]*DrugClass // ingredient -> classes, sorted by ID
-	names       map[string]string       // normalised name or synonym -> ingredient RxCUI
-	maxWords    int                     // longest name, in words
+	classes     map[string]DrugClass
+	classesOf   map[string][]string // ingredient -> class IDs, sorted
+	names       map[string]string   // normalised name or synonym -> ingredient RxCUI
+	maxWords    int                 // longest name, in words
 }
 
 // MedicationCode identifies a medication by code and name, the way a record
@@ -53,39 +65,44 @@ type MedicationCode struct {
 	System, Code, Display string
 }
 
-// NewDrugs builds a table. Products and classes that name an ingredient
-// missing from ingredients are kept; lookups of that ingredient then return
-// only its code.
+// NewDrugs builds a table from the given rows, which it copies. Synonyms map
+// other names (salts, brands, international names) to ingredient RxCUIs.
+// When two rows share an RxCUI or class ID, the later wins; when two names
+// normalise alike (case and punctuation aside), an ingredient's own name wins
+// over a synonym, and among synonyms the one first in byte order wins.
+// Products and classes that name an ingredient missing from ingredients are
+// kept; lookups of that ingredient then return only its code.
 func NewDrugs(ingredients []Ingredient, products []Product, classes []DrugClass, synonyms map[string]string) *Drugs {
 	d := &Drugs{
 		ingredients: make(map[string]Ingredient, len(ingredients)),
 		products:    make(map[string]Product, len(products)),
-		classes:     make(map[string]*DrugClass, len(classes)),
-		classesOf:   make(map[string][]*DrugClass),
+		classes:     make(map[string]DrugClass, len(classes)),
+		classesOf:   make(map[string][]string),
 		names:       make(map[string]string, len(ingredients)+len(synonyms)),
+	}
+	// Synonyms first, in reverse byte order, so that the first synonym and
+	// then the ingredients' own names overwrite them: the result does not
+	// depend on map iteration order.
+	for _, name := range slices.Backward(slices.Sorted(maps.Keys(synonyms))) {
+		d.addName(name, synonyms[name])
 	}
 	for _, in := range ingredients {
 		d.ingredients[in.RxCUI] = in
+	}
+	for _, in := range ingredients {
 		d.addName(in.Name, in.RxCUI)
 	}
-	for name, rxcui := range synonyms {
-		d.addName(name, rxcui)
-	}
 	for _, p := range products {
-		p.Ingredients = slices.Clone(p.Ingredients)
-		d.products[p.RxCUI] = p
+		d.products[p.RxCUI] = p.clone()
 	}
 	for _, c := range classes {
-		c.Members = slices.Clone(c.Members)
-		slices.Sort(c.Members)
-		cc := &c
-		d.classes[c.ID] = cc
-		for _, m := range c.Members {
-			d.classesOf[m] = append(d.classesOf[m], cc)
-		}
+		c.Members = slices.Compact(slices.Sorted(slices.Values(c.Members)))
+		d.classes[c.ID] = c
 	}
-	for _, cs := range d.classesOf {
-		slices.SortFunc(cs, func(a, b *DrugClass) int { return strings.Compare(a.ID, b.ID) })
+	for _, id := range slices.Sorted(maps.Keys(d.classes)) {
+		for _, m := range d.classes[id].Members {
+			d.classesOf[m] = append(d.classesOf[m], id)
+		}
 	}
 	return d
 }
@@ -107,43 +124,85 @@ func (d *Drugs) Ingredient(rxcui string) (Ingredient, bool) {
 	return in, ok
 }
 
-// Product returns the product with the given RxCUI.
+// Product returns a copy of the product with the given RxCUI.
 func (d *Drugs) Product(rxcui string) (Product, bool) {
 	p, ok := d.products[rxcui]
-	if ok {
-		p.Ingredients = slices.Clone(p.Ingredients)
+	if !ok {
+		return Product{}, false
 	}
-	return p, ok
+	return p.clone(), true
 }
 
-// Class returns the class with the given ID.
+// Class returns a copy of the class with the given ID.
 func (d *Drugs) Class(id string) (*DrugClass, bool) {
 	c, ok := d.classes[id]
-	return c, ok
+	if !ok {
+		return nil, false
+	}
+	return c.clone(), true
 }
 
-// ClassesOf returns the classes an ingredient belongs to, sorted by ID. The
-// returned classes must not be modified.
+// ClassesOf returns copies of the classes an ingredient belongs to, sorted
+// by ID.
 func (d *Drugs) ClassesOf(rxcui string) []*DrugClass {
-	return slices.Clone(d.classesOf[rxcui])
+	ids := d.classesOf[rxcui]
+	if len(ids) == 0 {
+		return nil
+	}
+	out := make([]*DrugClass, len(ids))
+	for i, id := range ids {
+		out[i] = d.classes[id].clone()
+	}
+	return out
 }
 
-// IngredientsOf resolves a medication to ingredient RxCUIs: an RxNorm
-// ingredient code is itself; a known product code gives its ingredients;
-// otherwise ingredient names are looked for in the display text. The result
-// is sorted and free of duplicates; it is empty when nothing is recognised.
+// Ingredients returns every ingredient, sorted by RxCUI (numerically).
+func (d *Drugs) Ingredients() []Ingredient {
+	out := slices.Collect(maps.Values(d.ingredients))
+	slices.SortFunc(out, func(a, b Ingredient) int { return compareRxCUI(a.RxCUI, b.RxCUI) })
+	return out
+}
+
+// Products returns copies of every product, sorted by RxCUI (numerically).
+func (d *Drugs) Products() []Product {
+	out := make([]Product, 0, len(d.products))
+	for _, p := range d.products {
+		out = append(out, p.clone())
+	}
+	slices.SortFunc(out, func(a, b Product) int { return compareRxCUI(a.RxCUI, b.RxCUI) })
+	return out
+}
+
+// Classes returns copies of every class, sorted by ID.
+func (d *Drugs) Classes() []*DrugClass {
+	out := make([]*DrugClass, 0, len(d.classes))
+	for _, id := range slices.Sorted(maps.Keys(d.classes)) {
+		out = append(out, d.classes[id].clone())
+	}
+	return out
+}
+
+// compareRxCUI orders RxCUIs, which are decimal numbers, numerically.
+func compareRxCUI(a, b string) int {
+	return cmp.Or(cmp.Compare(len(a), len(b)), strings.Compare(a, b))
+}
+
+// IngredientsOf resolves a medication to ingredient RxCUIs: an RxNorm code
+// of an ingredient in the table is itself; an RxNorm code of a product in
+// the table gives the product's ingredients; otherwise ingredient names and
+// synonyms are looked for in the display text, as [Drugs.FindInText] does.
+// The result is a new slice, sorted and free of duplicates; it is empty when
+// nothing is recognised.
 func (d *Drugs) IngredientsOf(m MedicationCode) []string {
-	var out []string
-	if m.System == SystemRxNorm && m.Code != "" {
-		if _, ok := d.ingredients[m.Code]; ok {
-			return []string{m.Code}
+	if code := normalizeCode(m.System, m.Code); m.System == SystemRxNorm && code != "" {
+		if _, ok := d.ingredients[code]; ok {
+			return []string{code}
 		}
-		if p, ok := d.products[m.Code]; ok {
-			out = slices.Clone(p.Ingredients)
-			slices.Sort(out)
-			return slices.Compact(out)
+		if p, ok := d.products[code]; ok && len(p.Ingredients) > 0 {
+			return slices.Compact(slices.Sorted(slices.Values(p.Ingredients)))
 		}
 	}
+	var out []string
 	for _, mention := range d.FindInText(m.Display) {
 		out = append(out, mention.RxCUI)
 	}
@@ -151,17 +210,26 @@ func (d *Drugs) IngredientsOf(m MedicationCode) []string {
 	return slices.Compact(out)
 }
 
-// Mention is an ingredient named in free text, with its byte span.
+// Mention is an ingredient named in free text: its RxCUI and the byte span
+// text[Start:End] that names it.
 type Mention struct {
 	RxCUI      string
 	Start, End int
 }
 
-// FindInText returns the ingredients named in text (by name or synonym, as
-// whole words, case-insensitively), in order of appearance. Longer names win
-// over shorter ones that overlap them.
+// FindInText returns the ingredients named in text, by name or synonym, in
+// order of appearance. Matching is case-insensitive and by whole words,
+// where a word is a run of letters and digits: "metformin" is found in
+// "Metformin-500" but not in "metformins". The words of a multi-word name
+// may be separated by any other characters ("insulin-glargine", a line
+// break). Text is scanned left to right and
+// at each word the longest name starting there wins, so "insulin glargine"
+// is one mention even if "insulin" were a name of its own.
 func (d *Drugs) FindInText(text string) []Mention {
-	type word struct{ start, end int }
+	type word struct {
+		start, end int
+		lower      string
+	}
 	var words []word
 	start := -1
 	for i, r := range text {
@@ -170,41 +238,39 @@ func (d *Drugs) FindInText(text string) []Mention {
 		case isWord && start < 0:
 			start = i
 		case !isWord && start >= 0:
-			words = append(words, word{start, i})
+			words = append(words, word{start, i, strings.ToLower(text[start:i])})
 			start = -1
 		}
 	}
 	if start >= 0 {
-		words = append(words, word{start, len(text)})
+		words = append(words, word{start, len(text), strings.ToLower(text[start:])})
 	}
 	var out []Mention
-	var b strings.Builder
+	var buf []byte
 	for i := 0; i < len(words); {
-		matched := 0
+		matched := 1
 		for n := min(d.maxWords, len(words)-i); n >= 1; n-- {
-			b.Reset()
+			buf = buf[:0]
 			for j := i; j < i+n; j++ {
 				if j > i {
-					b.WriteByte(' ')
+					buf = append(buf, ' ')
 				}
-				b.WriteString(strings.ToLower(text[words[j].start:words[j].end]))
+				buf = append(buf, words[j].lower...)
 			}
-			if rx, ok := d.names[b.String()]; ok {
+			if rx, ok := d.names[string(buf)]; ok {
 				out = append(out, Mention{RxCUI: rx, Start: words[i].start, End: words[i+n-1].end})
 				matched = n
 				break
 			}
-		}
-		if matched == 0 {
-			matched = 1
 		}
 		i += matched
 	}
 	return out
 }
 
-// normalizeName lower-cases a drug name and folds runs of non-alphanumeric
-// characters to single spaces, matching how FindInText splits words.
+// normalizeName lower-cases a drug name and folds runs of characters other
+// than letters and digits to single spaces, matching how FindInText splits
+// and lower-cases words.
 func normalizeName(s string) string {
 	var b strings.Builder
 	space := false

@@ -102,9 +102,10 @@ func DefaultDrugs() *Drugs {
 		"valium":                  "3322",
 		"simvistatin":             "36567", // misspelling used in Synthea's product display
 	}
-	// productRows are RxNorm clinical drugs (SCD) whose names state their single
-	// ingredient. Source: the RxNorm product name itself, as recorded in the
-	// Synthea R4 sample bundles and in RxNorm.
+	// productRows are RxNorm drug concepts (clinical drugs, and the branded
+	// 866414 and 563026) whose names state their single ingredient. Source:
+	// the RxNorm name itself, as recorded in the Synthea R4 sample bundles and
+	// in RxNorm.
 	productRows := [...]productRow{
 		{"860975", "24 HR Metformin hydrochloride 500 MG Extended Release Oral Tablet", []string{"6809"}},
 		{"314076", "lisinopril 10 MG Oral Tablet", []string{"29046"}},
@@ -159,7 +160,7 @@ func DefaultDrugs() *Drugs {
 	prods := make([]Product, len(productRows))
 	for i, r := range productRows {
 		prods[i] = Product{RxCUI: r.rxcui, Name: r.name, Ingredients: r.ingredients,
-			Source: Source{Citation: "RxNorm clinical drug " + r.rxcui + " (ingredient named in the product name)", URL: rxnav(r.rxcui)}}
+			Source: Source{Citation: "RxNorm drug " + r.rxcui + " (ingredient named in the drug name)", URL: rxnav(r.rxcui)}}
 	}
 	classes := make([]DrugClass, len(classRows))
 	for i, r := range classRows {

@@ -31,7 +31,7 @@ func Type2Diabetes() *ValueSet {
 // the care-plan rules here are not written for pregnancy.
 func Diabetes() *ValueSet {
 	t2 := Type2Diabetes()
-	return Union("2.16.840.1.113883.3.464.1003.103.12.1001", "Diabetes (types 1, 2 and other specified; not pregnancy)",
+	return Union("careguard:diabetes", "Diabetes (types 1, 2 and other specified; not pregnancy)",
 		vsac("2.16.840.1.113883.3.464.1003.103.12.1001", "Diabetes"),
 		t2,
 		NewValueSet("", "", Source{},
@@ -46,7 +46,7 @@ func Diabetes() *ValueSet {
 // 59621000 from the eCQM set, and SNOMED CT 38341003 ("Hypertensive
 // disorder"), which Synthea uses and the eCQM set omits.
 func Hypertension() *ValueSet {
-	return NewValueSet("2.16.840.1.113883.3.464.1003.104.12.1011", "Essential hypertension",
+	return NewValueSet("careguard:hypertension", "Essential hypertension",
 		vsac("2.16.840.1.113883.3.464.1003.104.12.1011", "Essential Hypertension; plus SNOMED CT 38341003 as coded by Synthea"),
 		Exact(SystemICD10CM, "I10"),
 		Exact(SystemSNOMED, "59621000"),

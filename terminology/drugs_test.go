@@ -1,0 +1,354 @@
+package terminology_test
+
+import (
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/careguard/careguard/terminology"
+)
+
+func TestDefaultDrugsIntegrity(t *testing.T) {
+	d := terminology.DefaultDrugs()
+	ings := d.Ingredients()
+	require.NotEmpty(t, ings)
+	seenName := map[string]string{}
+	for _, in := range ings {
+		assert.NotEmpty(t, in.RxCUI)
+		assert.NotEmpty(t, in.Name, in.RxCUI)
+		assert.NotEmpty(t, in.Source.Citation, "ingredient %s (%s) cites its source", in.RxCUI, in.Name)
+		assert.NotEmpty(t, in.Source.URL, in.RxCUI)
+		got, ok := d.Ingredient(in.RxCUI)
+		assert.True(t, ok)
+		assert.Equal(t, in, got)
+		prev, dup := seenName[in.Name]
+		assert.False(t, dup, "%s is named twice (%s and %s)", in.Name, prev, in.RxCUI)
+		seenName[in.Name] = in.RxCUI
+		// Every ingredient's own name finds it, whole.
+		ms := d.FindInText(in.Name)
+		if assert.Len(t, ms, 1, in.Name) {
+			assert.Equal(t, terminology.Mention{RxCUI: in.RxCUI, Start: 0, End: len(in.Name)}, ms[0])
+		}
+	}
+	assert.True(t, slices.IsSortedFunc(ings, func(a, b terminology.Ingredient) int {
+		return cmpRxCUI(a.RxCUI, b.RxCUI)
+	}), "Ingredients is sorted numerically by RxCUI")
+
+	prods := d.Products()
+	require.NotEmpty(t, prods)
+	for _, p := range prods {
+		assert.NotEmpty(t, p.Name, p.RxCUI)
+		assert.NotEmpty(t, p.Source.Citation, "product %s cites its source", p.RxCUI)
+		require.NotEmpty(t, p.Ingredients, "product %s has ingredients", p.RxCUI)
+		for _, in := range p.Ingredients {
+			_, ok := d.Ingredient(in)
+			assert.True(t, ok, "product %s names ingredient %s, which the table holds", p.RxCUI, in)
+		}
+		// The product's own name resolves to the same ingredients, so a
+		// record whose code is unknown but whose display is the RxNorm name
+		// still resolves.
+		assert.Equal(t, p.Ingredients, d.IngredientsOf(terminology.MedicationCode{Display: p.Name}),
+			"product %s: its name names its ingredients", p.RxCUI)
+		_, isIngredient := d.Ingredient(p.RxCUI)
+		assert.False(t, isIngredient, "product code %s is not also an ingredient code", p.RxCUI)
+	}
+
+	classes := d.Classes()
+	require.NotEmpty(t, classes)
+	ids := map[string]bool{}
+	for _, c := range classes {
+		assert.False(t, ids[c.ID], "class ID %s is unique", c.ID)
+		ids[c.ID] = true
+		assert.NotEmpty(t, c.Name, c.ID)
+		assert.NotEmpty(t, c.Source.Citation, "class %s cites its source", c.ID)
+		assert.Contains(t, c.Source.Citation, "ATC", "classes are keyed on WHO ATC groups")
+		require.NotEmpty(t, c.Members, c.ID)
+		assert.True(t, slices.IsSorted(c.Members), "class %s members are sorted", c.ID)
+		for _, m := range c.Members {
+			_, ok := d.Ingredient(m)
+			assert.True(t, ok, "class %s member %s is an ingredient in the table", c.ID, m)
+			assert.True(t, c.Has(m))
+			assert.True(t, slices.ContainsFunc(d.ClassesOf(m), func(x *terminology.DrugClass) bool { return x.ID == c.ID }),
+				"ClassesOf(%s) includes %s", m, c.ID)
+		}
+		got, ok := d.Class(c.ID)
+		require.True(t, ok)
+		assert.Equal(t, c, got)
+	}
+	assert.True(t, slices.IsSortedFunc(classes, func(a, b *terminology.DrugClass) int { return strings.Compare(a.ID, b.ID) }))
+}
+
+// TestDefaultDrugsCodes pins the ingredient codes CLINICAL.md §1.4 lists.
+func TestDefaultDrugsCodes(t *testing.T) {
+	d := terminology.DefaultDrugs()
+	want := map[string]string{
+		"metformin": "6809", "lisinopril": "29046", "enalapril": "3827", "captopril": "1998", "ramipril": "35296",
+		"benazepril": "18867", "quinapril": "35208", "losartan": "52175", "valsartan": "69749", "olmesartan": "321064",
+		"irbesartan": "83818", "telmisartan": "73494", "candesartan": "214354", "sacubitril": "1656328",
+		"metoprolol": "6918", "carvedilol": "20352", "atenolol": "1202", "propranolol": "8787", "omeprazole": "7646",
+		"sertraline": "36437", "tramadol": "10689", "ciprofloxacin": "2551", "amlodipine": "17767",
+		"empagliflozin": "1545653", "acetaminophen": "161", "levothyroxine": "10582", "warfarin": "11289",
+		"apixaban": "1364430", "rivaroxaban": "1114195", "edoxaban": "1599538", "clopidogrel": "32968",
+		"aspirin": "1191", "atorvastatin": "83367", "simvastatin": "36567", "rosuvastatin": "301542",
+		"pravastatin": "42463", "lovastatin": "6472", "hydrochlorothiazide": "5487", "furosemide": "4603",
+		"spironolactone": "9997", "digoxin": "3407", "glipizide": "4821", "glyburide": "4815", "glimepiride": "25789",
+		"pantoprazole": "40790", "citalopram": "2556", "diazepam": "3322", "methotrexate": "6851",
+		"insulin glargine": "274783", "ibuprofen": "5640", "diphenhydramine": "3498", "naproxen": "7258",
+	}
+	for name, rxcui := range want {
+		in, ok := d.Ingredient(rxcui)
+		if assert.True(t, ok, "%s %s", name, rxcui) {
+			assert.Equal(t, name, in.Name, rxcui)
+		}
+	}
+	assert.Len(t, d.Ingredients(), len(want), "every shipped ingredient is pinned here")
+}
+
+func TestIngredientsOf(t *testing.T) {
+	d := terminology.DefaultDrugs()
+	rx := func(code, display string) terminology.MedicationCode {
+		return terminology.MedicationCode{System: terminology.SystemRxNorm, Code: code, Display: display}
+	}
+	tests := []struct {
+		name   string
+		in     terminology.MedicationCode
+		want   []string
+		reason string
+	}{
+		{"ingredient code", rx("6809", ""), []string{"6809"}, "an ingredient code is itself"},
+		{"ingredient code beats display", rx("6809", "lisinopril"), []string{"6809"}, "the code is authoritative"},
+		{"product metformin", rx("860975", ""), []string{"6809"}, "SCD 860975 (metformin ER 500 mg) has ingredient metformin"},
+		{"product lisinopril", rx("314076", ""), []string{"29046"}, "SCD 314076 (lisinopril 10 mg) has ingredient lisinopril"},
+		{"product simvastatin", rx("316672", "Simvistatin 10 MG"), []string{"36567"},
+			"SCD 316672 is Synthea's misspelled simvastatin 10 mg"},
+		{"product code spaced", rx(" 314076 ", ""), []string{"29046"}, "white space around a code is ignored"},
+		{"display naproxen sodium", terminology.MedicationCode{Display: "Naproxen sodium 220 MG Oral Tablet"}, []string{"7258"},
+			"without a code, the salt name in the display resolves to the ingredient"},
+		{"display brand", terminology.MedicationCode{Display: "Diazepam [Valium]"}, []string{"3322"},
+			"ingredient and brand both name diazepam; it is listed once"},
+		{"display misspelling", terminology.MedicationCode{Display: "Simvistatin 10 MG"}, []string{"36567"},
+			"Synthea's misspelling is a synonym"},
+		{"unknown code falls back to display", rx("999999999", "Metformin 500 MG Oral Tablet"), []string{"6809"},
+			"a code the table does not hold is resolved by its display"},
+		{"non-rxnorm code uses display", terminology.MedicationCode{System: terminology.SystemNDC, Code: "6809", Display: "warfarin"},
+			[]string{"11289"}, "only RxNorm codes are looked up as RxCUIs"},
+		{"combination text", terminology.MedicationCode{Display: "lisinopril / hydrochlorothiazide 20/12.5"}, []string{"29046", "5487"},
+			"a combination names both ingredients, sorted by RxCUI string"},
+		{"nothing", terminology.MedicationCode{Display: "Vitamin D3 1000 unit"}, nil, "nothing recognised gives nothing"},
+		{"empty", terminology.MedicationCode{}, nil, "an empty medication gives nothing"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := d.IngredientsOf(tt.in)
+			if tt.want == nil {
+				assert.Empty(t, got, tt.reason)
+				return
+			}
+			assert.Equal(t, tt.want, got, tt.reason)
+		})
+	}
+}
+
+func TestFindInText(t *testing.T) {
+	d := terminology.DefaultDrugs()
+	type m = terminology.Mention
+	tests := []struct {
+		name   string
+		text   string
+		want   []m
+		reason string
+	}{
+		{"plain", "takes metformin daily", []m{{"6809", 6, 15}}, "a name as a whole word"},
+		{"case", "METFORMIN", []m{{"6809", 0, 9}}, "matching ignores case"},
+		{"suffix letters", "metforminX", nil, "a name inside a longer word is not a mention"},
+		{"prefix letters", "xmetformin", nil, "nor at the end of a longer word"},
+		{"digits join words", "metformin500", nil, "digits are part of a word"},
+		{"punctuation splits", "(metformin-500mg)", []m{{"6809", 1, 10}}, "punctuation separates words"},
+		{"multi-word", "insulin glargine 10 units", []m{{"274783", 0, 16}}, "a two-word name is found whole"},
+		{"multi-word odd spacing", "Insulin\n  Glargine", []m{{"274783", 0, 18}}, "any run of non-word characters separates words"},
+		{"longer synonym wins", "naproxen sodium 220", []m{{"7258", 0, 15}}, "the longest name starting at a word wins"},
+		{"synonym", "paracetamol and glibenclamide", []m{{"161", 0, 11}, {"4815", 16, 29}}, "synonyms are names too, in order"},
+		{"order", "warfarin then aspirin then warfarin", []m{{"11289", 0, 8}, {"1191", 14, 21}, {"11289", 27, 35}},
+			"every mention in order of appearance, repeats included"},
+		{"unicode", "Ärzte: lisinopril ÿ", []m{{"29046", 8, 18}}, "byte spans in text with multi-byte runes (Ä is two bytes)"},
+		{"unicode letter joins", "lisinoprilé", nil, "a non-ASCII letter is a word character"},
+		{"empty", "", nil, "empty text"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := d.FindInText(tt.text)
+			if tt.want == nil {
+				assert.Empty(t, got, tt.reason)
+				return
+			}
+			assert.Equal(t, tt.want, got, tt.reason)
+			for _, g := range got {
+				assert.NotEmpty(t, tt.text[g.Start:g.End])
+			}
+		})
+	}
+}
+
+func TestFindInTextOverlap(t *testing.T) {
+	// A table where "insulin" is a name of its own: "insulin glargine" is
+	// still one mention, and "insulin" alone is found elsewhere.
+	d := terminology.NewDrugs([]terminology.Ingredient{
+		{RxCUI: "5856", Name: "insulin"},
+		{RxCUI: "274783", Name: "insulin glargine"},
+		{RxCUI: "1", Name: "glargine"},
+	}, nil, nil, nil)
+	got := d.FindInText("insulin glargine, then insulin or glargine")
+	assert.Equal(t, []terminology.Mention{{"274783", 0, 16}, {"5856", 23, 30}, {"1", 34, 42}}, got,
+		"the longer name wins over the shorter names it overlaps")
+}
+
+func TestNewDrugsNames(t *testing.T) {
+	tests := []struct {
+		name     string
+		ings     []terminology.Ingredient
+		synonyms map[string]string
+		text     string
+		want     string
+		reason   string
+	}{
+		{"ingredient beats synonym", []terminology.Ingredient{{RxCUI: "1", Name: "alpha"}}, map[string]string{"ALPHA": "2"},
+			"alpha", "1", "an ingredient's own name wins over a synonym that normalises alike"},
+		{"first synonym wins", nil, map[string]string{"beta-x": "2", "beta x": "3", "Beta X": "4"},
+			"beta x", "4", "among synonyms that normalise alike, the first in byte order wins, whatever the map order"},
+		{"punctuation in name", []terminology.Ingredient{{RxCUI: "1", Name: "  Gamma--Delta "}}, nil,
+			"gamma delta", "1", "names are normalised like text"},
+		{"synonym to unknown ingredient", nil, map[string]string{"epsilon": "99"},
+			"epsilon", "99", "a synonym may name an ingredient the table does not hold"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for range 20 { // map order varies between runs
+				d := terminology.NewDrugs(tt.ings, nil, nil, tt.synonyms)
+				got := d.FindInText(tt.text)
+				require.Len(t, got, 1, tt.reason)
+				assert.Equal(t, tt.want, got[0].RxCUI, tt.reason)
+			}
+		})
+	}
+	d := terminology.NewDrugs([]terminology.Ingredient{{RxCUI: "1", Name: "!!!"}}, nil, nil, map[string]string{"": "2"})
+	assert.Empty(t, d.FindInText("!!! anything"), "a name with no letters or digits matches nothing")
+}
+
+func TestClassesOf(t *testing.T) {
+	d := terminology.DefaultDrugs()
+	got := d.ClassesOf("11289")
+	ids := make([]string, len(got))
+	for i, c := range got {
+		ids[i] = c.ID
+	}
+	assert.Equal(t, []string{"anticoagulant", "vitamin-k-antagonist"}, ids, "warfarin's classes, sorted by ID")
+	assert.Empty(t, d.ClassesOf("161"), "acetaminophen is in no shipped class")
+	assert.Empty(t, d.ClassesOf("nope"))
+
+	c, ok := d.Class("statin")
+	require.True(t, ok)
+	assert.True(t, c.Has("36567"))
+	assert.False(t, c.Has("6809"))
+	_, ok = d.Class("nope")
+	assert.False(t, ok)
+	var nilClass *terminology.DrugClass
+	assert.False(t, nilClass.Has("36567"), "a nil class has no members")
+}
+
+func TestNewDrugsCopiesAndDedupes(t *testing.T) {
+	ings := []terminology.Ingredient{{RxCUI: "1", Name: "alpha"}, {RxCUI: "2", Name: "beta"}}
+	prods := []terminology.Product{{RxCUI: "10", Name: "alpha 5 MG", Ingredients: []string{"1"}}}
+	classes := []terminology.DrugClass{{ID: "k", Name: "K", Members: []string{"2", "1", "2"}}}
+	d := terminology.NewDrugs(ings, prods, classes, nil)
+	prods[0].Ingredients[0] = "2"
+	classes[0].Members[0] = "1"
+	ings[0].Name = "changed"
+
+	p, _ := d.Product("10")
+	assert.Equal(t, []string{"1"}, p.Ingredients, "NewDrugs copies product ingredients")
+	c, _ := d.Class("k")
+	assert.Equal(t, []string{"1", "2"}, c.Members, "NewDrugs copies, sorts and dedupes class members")
+	assert.Len(t, d.ClassesOf("2"), 1, "a duplicated member lists its class once")
+	in, _ := d.Ingredient("1")
+	assert.Equal(t, "alpha", in.Name)
+}
+
+func TestDrugsResultsCannotMutateTable(t *testing.T) {
+	d := terminology.DefaultDrugs()
+
+	c, ok := d.Class("statin")
+	require.True(t, ok)
+	c.Members[0] = "6809"
+	c.Members = append(c.Members, "6809")
+	c.ID, c.Name = "x", "x"
+	c2, _ := d.Class("statin")
+	assert.False(t, c2.Has("6809"), "mutating a returned class leaves the table alone")
+	assert.Equal(t, "statin", c2.ID)
+
+	for _, cl := range d.ClassesOf("36567") {
+		cl.Members[0] = "6809"
+		cl.Name = "x"
+	}
+	for _, cl := range d.ClassesOf("36567") {
+		assert.False(t, cl.Has("6809"), "mutating ClassesOf results leaves the table alone")
+		assert.NotEqual(t, "x", cl.Name)
+	}
+	for _, cl := range d.Classes() {
+		cl.Members[0] = "0"
+	}
+	statin, _ := d.Class("statin")
+	assert.NotContains(t, statin.Members, "0")
+
+	p, ok := d.Product("860975")
+	require.True(t, ok)
+	p.Ingredients[0] = "29046"
+	for _, p := range d.Products() {
+		p.Ingredients[0] = "29046"
+	}
+	assert.Equal(t, []string{"6809"}, d.IngredientsOf(terminology.MedicationCode{System: terminology.SystemRxNorm, Code: "860975"}),
+		"mutating a returned product leaves the table alone")
+
+	got := d.IngredientsOf(terminology.MedicationCode{System: terminology.SystemRxNorm, Code: "860975"})
+	got[0] = "29046"
+	assert.Equal(t, []string{"6809"}, d.IngredientsOf(terminology.MedicationCode{System: terminology.SystemRxNorm, Code: "860975"}))
+	got = d.IngredientsOf(terminology.MedicationCode{System: terminology.SystemRxNorm, Code: "6809"})
+	got[0] = "29046"
+	assert.Equal(t, []string{"6809"}, d.IngredientsOf(terminology.MedicationCode{System: terminology.SystemRxNorm, Code: "6809"}))
+
+	ings := d.Ingredients()
+	ings[0].Name = "changed"
+	in, _ := d.Ingredient(ings[0].RxCUI)
+	assert.NotEqual(t, "changed", in.Name)
+}
+
+func TestDefaultDrugsFresh(t *testing.T) {
+	a, b := terminology.DefaultDrugs(), terminology.DefaultDrugs()
+	assert.NotSame(t, a, b, "each call builds a new table: there is no package state")
+}
+
+func TestDrugsConcurrent(t *testing.T) {
+	d := terminology.DefaultDrugs()
+	var wg sync.WaitGroup
+	for range 16 {
+		wg.Go(func() {
+			for range 100 {
+				assert.Equal(t, []string{"7258"}, d.IngredientsOf(terminology.MedicationCode{Display: "Naproxen sodium 220 MG Oral Tablet"}))
+				assert.Len(t, d.ClassesOf("11289"), 2)
+				_ = d.Classes()
+				_ = d.FindInText("warfarin and aspirin")
+			}
+		})
+	}
+	wg.Wait()
+}
+
+func cmpRxCUI(a, b string) int {
+	if len(a) != len(b) {
+		return len(a) - len(b)
+	}
+	return strings.Compare(a, b)
+}
