@@ -35,7 +35,8 @@
 // wraps [ErrAttemptsExhausted] (with [ErrTruncated] when the last reply was
 // cut off), [ErrTokenBudget], [ErrRefused], [ErrContentFiltered], or the
 // provider's *providers.Error. [Schema.Decode] returns a *[ValidationError]
-// wrapping [ErrInvalidPlan], or an error wrapping [ErrNotJSON];
+// wrapping [ErrInvalidPlan], an error wrapping [ErrNotJSON], or
+// [ErrNoRecord];
 // [ExtractJSON] returns errors wrapping [ErrNotJSON] or [ErrReplyTooLarge].
 // [GuidelineDrafter.Draft] returns [ErrNothingToPlan] for a record it has
 // no rules for. [MakeStrict] returns errors wrapping [ErrStrictUnsupported].

@@ -162,6 +162,11 @@ func (g *Generator) Draft(ctx context.Context, rec *patient.Record) (*Draft, err
 		start := g.now()
 		resp, err := g.provider.Generate(ctx, req)
 		a := Attempt{N: n, Duration: g.now().Sub(start)}
+		if err == nil && resp == nil {
+			// A provider breaking its contract is a provider failure, not
+			// a reason to panic.
+			err = &providers.Error{Op: "generate", Code: providers.CodeUnknown, Err: errors.New("provider returned no response and no error")}
+		}
 		if err != nil {
 			a.Outcome, a.Err = OutcomeProviderError, err
 			attempts = append(attempts, a)

@@ -264,3 +264,23 @@ func TestGeneratorConcurrent(t *testing.T) {
 		require.NoError(t, <-errs)
 	}
 }
+
+// nilProvider breaks the contract: no response and no error.
+type nilProvider struct{}
+
+func (nilProvider) Generate(context.Context, *providers.Request) (*providers.Response, error) {
+	return nil, nil
+}
+
+func TestGeneratorSurvivesBrokenProvider(t *testing.T) {
+	_, err := newGenerator(t, nilProvider{}, nil).Draft(t.Context(), fixture.MultiMorbid())
+	require.ErrorIs(t, err, providers.ErrUnknown, "a contract breach is a provider failure, not a panic")
+}
+
+func TestDecodeWithoutRecord(t *testing.T) {
+	s := newSchema(t)
+	raw := planJSON(t, fixture.Plan(fixture.MultiMorbid()))
+	_, err := s.Decode([]byte(raw), nil)
+	require.ErrorIs(t, err, careplan.ErrNoRecord)
+	assert.NotEmpty(t, careplan.CheckRecord(nil, nil))
+}

@@ -21,6 +21,8 @@ var (
 	// ErrInvalidPlan: the reply is JSON but not an acceptable plan; the
 	// error is a *ValidationError listing why.
 	ErrInvalidPlan = errors.New("careplan: invalid plan")
+	// ErrNoRecord: a plan cannot be checked without the record it cites.
+	ErrNoRecord = errors.New("careplan: no record to check the plan against")
 )
 
 // MaxReplyBytes is the largest reply ExtractJSON accepts.
@@ -75,8 +77,12 @@ func checkProse(s string) error {
 // every cited fact ID must exist, and a medication change must name the
 // current medication it applies to (an M fact) unless it starts a new one.
 // Every problem is returned at once in a *ValidationError (wrapping
-// ErrInvalidPlan); raw that is not JSON gives an error wrapping ErrNotJSON.
+// ErrInvalidPlan); raw that is not JSON gives an error wrapping ErrNotJSON,
+// and a nil rec gives ErrNoRecord.
 func (s *Schema) Decode(raw []byte, rec *patient.Record) (*Plan, error) {
+	if rec == nil {
+		return nil, ErrNoRecord
+	}
 	schemaErr := s.Validate(raw)
 	if errors.Is(schemaErr, ErrNotJSON) {
 		return nil, schemaErr
@@ -117,6 +123,9 @@ func (s *Schema) Decode(raw []byte, rec *patient.Record) (*Plan, error) {
 // is consistent with the record. It does not judge whether the plan is
 // clinically right; that is the validators' job.
 func CheckRecord(p *Plan, rec *patient.Record) []Violation {
+	if p == nil || rec == nil {
+		return []Violation{{Message: "no plan or no record to check it against"}}
+	}
 	var vs []Violation
 	cites := func(ptr string, ids []string) {
 		for i, id := range ids {

@@ -67,8 +67,12 @@ func NewGrounding(opts *GroundingOptions) *Grounding {
 // Name returns "grounding".
 func (g *Grounding) Name() string { return "grounding" }
 
-// Validate implements Validator. It never returns an error.
+// Validate implements Validator. It returns ErrInvalidInput when in lacks
+// a record, a draft or a plan, and ctx.Err() if ctx ends.
 func (g *Grounding) Validate(ctx context.Context, in *Input) ([]Finding, error) {
+	if in == nil || in.Record == nil || in.Draft == nil || in.Draft.Plan == nil {
+		return nil, ErrInvalidInput
+	}
 	rec, d := in.Record, in.Draft
 	var out []Finding
 	add := func(rule string, sev Severity, msg, suggestion string, items, facts []string) {

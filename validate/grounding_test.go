@@ -125,3 +125,12 @@ func TestGroundingOnDrafts(t *testing.T) {
 		assert.Empty(t, fs)
 	}
 }
+
+func TestGroundingRejectsIncompleteInput(t *testing.T) {
+	rec := fixture.MultiMorbid()
+	g := validate.NewGrounding(nil)
+	for _, in := range []*validate.Input{nil, {Record: rec}, {Record: rec, Draft: &careplan.Draft{}}} {
+		_, err := g.Validate(t.Context(), in)
+		require.ErrorIs(t, err, validate.ErrInvalidInput)
+	}
+}
