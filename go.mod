@@ -1,6 +1,6 @@
 module github.com/careguard/careguard
 
-go 1.26.0
+go 1.26
 
 require (
 	github.com/invopop/jsonschema v0.14.0
