@@ -6,11 +6,19 @@
 // the repaired reply proposes a new medication, and the router sends it to
 // a physician.
 //
+// With a model configured in the environment (OPENAI_API_KEY,
+// OPENAI_BASE_URL with OPENAI_MODEL, ANTHROPIC_API_KEY or OLLAMA_HOST; see
+// examples/providers), it first drafts the plan with that model, behind
+// careguard's middleware, with the guideline rules as the fallback, and
+// says which model it used. The library itself reads no environment
+// variables.
+//
 //	go run ./examples/quickstart
 package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log"
@@ -21,7 +29,12 @@ import (
 	"github.com/careguard/careguard"
 	"github.com/careguard/careguard/careplan"
 	"github.com/careguard/careguard/patient"
+	"github.com/careguard/careguard/providers"
+	"github.com/careguard/careguard/providers/anthropicchat"
 	"github.com/careguard/careguard/providers/fake"
+	"github.com/careguard/careguard/providers/middleware"
+	"github.com/careguard/careguard/providers/ollamachat"
+	"github.com/careguard/careguard/providers/openaichat"
 	"github.com/careguard/careguard/riskroute"
 	"github.com/careguard/careguard/terminology"
 )
@@ -39,15 +52,25 @@ func run(ctx context.Context, w io.Writer) error {
 	}
 	fmt.Fprintln(w, "careguard quickstart")
 	fmt.Fprintln(w, "====================")
-	for _, env := range []string{"OPENAI_API_KEY", "ANTHROPIC_API_KEY", "OLLAMA_HOST"} {
-		if os.Getenv(env) != "" {
-			fmt.Fprintf(w, "%s is set, but real model providers are not wired into careguard yet; this run stays offline.\n", env)
-		}
+	llm, llmName, err := modelFromEnv(os.Getenv)
+	if err != nil {
+		return err
 	}
-	fmt.Fprintln(w, "No language model is configured: the plan below is drafted by careguard's deterministic")
-	fmt.Fprintf(w, "guideline rules (%s), not by a model.\n\n", careplan.DrafterVersion)
+	if llm == nil {
+		fmt.Fprintln(w, "No language model is configured: the plan below is drafted by careguard's deterministic")
+		fmt.Fprintf(w, "guideline rules (%s), not by a model.\n\n", careplan.DrafterVersion)
+	} else {
+		fmt.Fprintf(w, "Language model: %s, behind timeout, rate-limit, retry and circuit-breaker middleware.\n", llmName)
+		fmt.Fprintln(w, "Plan 0 below is the model's (the guideline rules take over if it fails); plan 1 is the rules'.")
+		fmt.Fprintln(w)
+	}
 	d := rec.Demographics()
 	fmt.Fprintf(w, "Patient: %d-year-old %s, record as of %s, %d facts.\n", rec.Age(), d.Sex, rec.AsOf().Format(time.DateOnly), rec.Len())
+	if llm != nil {
+		if err := runModel(ctx, w, rec, llm); err != nil {
+			return err
+		}
+	}
 
 	// 1. The offline default: guideline drafter -> validators -> router.
 	pipe, err := careguard.New(nil)
@@ -288,4 +311,91 @@ func scriptedReplies(rec *patient.Record) (bad, good string) {
   "care_team_tasks": []
 }`, dm, ckd, htn, metformin, a1c, egfr, uacr, bp)
 	return bad, good
+}
+
+// modelFromEnv picks a model from the environment (the library reads none):
+// OPENAI_BASE_URL (an OpenAI-compatible server; OPENAI_MODEL required,
+// OPENAI_API_KEY optional), OPENAI_API_KEY (+OPENAI_MODEL),
+// ANTHROPIC_API_KEY (+ANTHROPIC_MODEL) or OLLAMA_HOST (+OLLAMA_MODEL),
+// first set first. It returns nil when none is set.
+func modelFromEnv(getenv func(string) string) (providers.Provider, string, error) {
+	var (
+		p    providers.Provider
+		name string
+		err  error
+	)
+	switch {
+	case getenv("OPENAI_BASE_URL") != "":
+		name = "OpenAI-compatible server, model " + getenv("OPENAI_MODEL")
+		p, err = openaichat.NewCompatible(getenv("OPENAI_BASE_URL"), &openaichat.Options{APIKey: getenv("OPENAI_API_KEY"), Model: getenv("OPENAI_MODEL")})
+	case getenv("OPENAI_API_KEY") != "":
+		var c *openaichat.Client
+		if c, err = openaichat.New(getenv("OPENAI_API_KEY"), &openaichat.Options{Model: getenv("OPENAI_MODEL")}); err == nil {
+			p, name = c, "OpenAI "+c.Model()
+		}
+	case getenv("ANTHROPIC_API_KEY") != "":
+		var c *anthropicchat.Client
+		if c, err = anthropicchat.New(getenv("ANTHROPIC_API_KEY"), &anthropicchat.Options{Model: getenv("ANTHROPIC_MODEL")}); err == nil {
+			p, name = c, "Anthropic "+c.Model()
+		}
+	case getenv("OLLAMA_HOST") != "":
+		host, m := getenv("OLLAMA_HOST"), getenv("OLLAMA_MODEL")
+		if !strings.Contains(host, "://") {
+			host = "http://" + host
+		}
+		if m == "" {
+			m = "llama3.1"
+		}
+		name = "Ollama " + m + " at " + host
+		p, err = ollamachat.New(m, &ollamachat.Options{BaseURL: host})
+	default:
+		return nil, "", nil
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	p = middleware.NewBreaker(
+		middleware.NewRetry(
+			middleware.NewRateLimit(middleware.NewTimeout(p, 3*time.Minute), &middleware.RateLimitOptions{RequestsPerMinute: 60, RequestBurst: 5}),
+			nil),
+		nil)
+	return p, name, nil
+}
+
+// runModel drafts, validates and routes a plan with the model, with the
+// guideline drafter as the fallback, and says which made it.
+func runModel(ctx context.Context, w io.Writer, rec *patient.Record, model providers.Provider) error {
+	gen, err := careplan.NewGenerator(model, nil)
+	if err != nil {
+		return err
+	}
+	pipe, err := careguard.New(&careguard.Options{Drafter: gen, Fallback: careplan.NewGuidelineDrafter(nil)})
+	if err != nil {
+		return err
+	}
+	res, err := pipe.Run(ctx, rec)
+	if err != nil {
+		return err
+	}
+	title := "0. CARE PLAN FROM THE LANGUAGE MODEL"
+	if res.FallbackReason != nil {
+		fmt.Fprintf(w, "\nThe model failed (%s); the guideline rules drafted plan 0 instead.\n", failure(res.FallbackReason))
+		title = "0. CARE PLAN FROM THE GUIDELINE DRAFTER (THE MODEL FAILED)"
+	} else {
+		fmt.Fprintf(w, "\nThe model %s (%s) answered in %d attempt(s), %d tokens.\n", res.Draft.Model, res.Draft.Provider, len(res.Draft.Attempts), res.Draft.Usage.Total())
+	}
+	printResult(w, title, res)
+	fmt.Fprintln(w)
+	return nil
+}
+
+// failure names why the model failed without repeating anything the vendor
+// or the model wrote.
+func failure(err error) string {
+	for _, e := range []error{careplan.ErrAttemptsExhausted, careplan.ErrTokenBudget, careplan.ErrRefused, careplan.ErrContentFiltered} {
+		if errors.Is(err, e) {
+			return strings.TrimPrefix(e.Error(), "careplan: ")
+		}
+	}
+	return "provider error: " + providers.CodeOf(err).String()
 }
