@@ -16,7 +16,7 @@
 // Its members are exact codes or, for ICD-10, prefixes that cover a category
 // and its descendants: "E11" covers E11.9 and E11.65. The shipped sets
 // ([Diabetes], [Type2Diabetes], [Hypertension], [ChronicKidneyDisease],
-// [HbA1c], [EGFR], [UACR], [SystolicBP], [DiastolicBP],
+// [ChronicKidneyDiseaseStage], [HbA1c], [EGFR], [UACR], [SystolicBP], [DiastolicBP],
 // [BloodPressurePanel], [LDL]) follow the CMS eCQM value sets (VSAC
 // expansion "eCQM Update 2025-05-08") where one exists, plus codes that
 // Synthea and US EHRs use and those sets omit, such as SNOMED CT 38341003
@@ -29,10 +29,15 @@
 // ([DrugClass]). [Drugs.IngredientsOf] resolves a medication to ingredients
 // by its ingredient code, its product code or the names in its display text;
 // [Drugs.FindInText] finds ingredient names and synonyms in free text.
-// [DefaultDrugs] is a small table of common chronic-disease drugs whose
-// ingredient codes come from the CPIC drug table, the CMS eCQM ingredient
-// value sets or RxNorm itself; [NewDrugs] builds a deployer's own, for
-// instance from the RxNorm prescribable subset.
+// [DefaultDrugs] is a small table of common chronic-disease drugs, the
+// drugs the CLINICAL interaction and prescribing rules name, and the
+// RxNorm products of the Synthea sample records, whose ingredient codes
+// come from the CPIC drug table, the CMS eCQM ingredient value sets or
+// RxNorm itself; [NewDrugs] builds a deployer's own. [LoadRxNorm] reads a
+// deployer's RxNorm release (RXNCONSO.RRF and RXNREL.RRF, the full release
+// or the freely distributable prescribable subset), mapping every clinical
+// and branded drug and pack to its ingredients through RxNorm's
+// relationships, and [Drugs.Extend] adds it to a table.
 //
 // Every shipped value set, ingredient, product and class carries its
 // [Source]. Nothing licensed is shipped: no CPT codes, nothing from
@@ -40,9 +45,10 @@
 //
 // # Errors
 //
-// Nothing here returns an error. Constructors accept any input, lookups
-// report a miss with false or an empty result, and a nil [*ValueSet] is the
-// empty set.
+// Only [LoadRxNorm] returns errors: a [*RRFError] naming the file and line
+// and wrapping [ErrRRFFormat] or [ErrRRFLimit], a read error, or the
+// context's error. Constructors accept any input, lookups report a miss
+// with false or an empty result, and a nil [*ValueSet] is the empty set.
 //
 // # Concurrency
 //

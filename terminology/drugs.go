@@ -56,6 +56,7 @@ type Drugs struct {
 	classes     map[string]DrugClass
 	classesOf   map[string][]string // ingredient -> class IDs, sorted
 	names       map[string]string   // normalised name or synonym -> ingredient RxCUI
+	synonyms    map[string]string   // the synonyms given, for Extend
 	maxWords    int                 // longest name, in words
 }
 
@@ -79,6 +80,7 @@ func NewDrugs(ingredients []Ingredient, products []Product, classes []DrugClass,
 		classes:     make(map[string]DrugClass, len(classes)),
 		classesOf:   make(map[string][]string),
 		names:       make(map[string]string, len(ingredients)+len(synonyms)),
+		synonyms:    maps.Clone(synonyms),
 	}
 	// Synonyms first, in reverse byte order, so that the first synonym and
 	// then the ingredients' own names overwrite them: the result does not
@@ -116,6 +118,27 @@ func (d *Drugs) addName(name, rxcui string) {
 	if w := strings.Count(n, " ") + 1; w > d.maxWords {
 		d.maxWords = w
 	}
+}
+
+// Extend returns a new table holding d's ingredients, products, classes
+// and synonyms together with the given ones, which win where they share an
+// RxCUI, class ID or synonym with d (see [NewDrugs] for how names
+// resolve). d itself does not change. Use it to add a deployer's RxNorm
+// release ([LoadRxNorm]) to the shipped table.
+func (d *Drugs) Extend(ingredients []Ingredient, products []Product, classes []DrugClass, synonyms map[string]string) *Drugs {
+	ings := append(d.Ingredients(), ingredients...)
+	prods := append(d.Products(), products...)
+	var cls []DrugClass
+	for _, c := range d.Classes() {
+		cls = append(cls, *c)
+	}
+	cls = append(cls, classes...)
+	syn := maps.Clone(d.synonyms)
+	if syn == nil {
+		syn = map[string]string{}
+	}
+	maps.Copy(syn, synonyms)
+	return NewDrugs(ings, prods, cls, syn)
 }
 
 // Ingredient returns the ingredient with the given RxCUI.

@@ -98,6 +98,21 @@ func TestDefaultDrugsCodes(t *testing.T) {
 		"spironolactone": "9997", "digoxin": "3407", "glipizide": "4821", "glyburide": "4815", "glimepiride": "25789",
 		"pantoprazole": "40790", "citalopram": "2556", "diazepam": "3322", "methotrexate": "6851",
 		"insulin glargine": "274783", "ibuprofen": "5640", "diphenhydramine": "3498", "naproxen": "7258",
+		// CPIC drug table (cpicpgx/cpic-schema drug.sql @05f9b09c).
+		"carbamazepine": "2002", "donepezil": "135447", "galantamine": "4637", "nitrofurantoin": "7454",
+		"phenazopyridine": "8120", "fluticasone propionate": "50121", "salmeterol": "36117", "dextromethorphan": "3289",
+		"atazanavir": "343047", "atomoxetine": "38400", "amitriptyline": "704", "clomipramine": "2597",
+		"desipramine": "3247", "doxepin": "3638", "imipramine": "5691", "nortriptyline": "7531", "protriptyline": "8886",
+		"trimipramine": "10834", "fluoxetine": "4493", "paroxetine": "32937", "escitalopram": "321988",
+		"fluvoxamine": "42355", "duloxetine": "72625", "venlafaxine": "39786", "methadone": "6813", "fentanyl": "4337",
+		"methylphenidate": "6901", "methylene blue": "6878", "azathioprine": "1256", "mercaptopurine": "103",
+		"irinotecan": "51499", "erythromycin": "4053", "voriconazole": "121243", "lansoprazole": "17128",
+		"esomeprazole": "283742", "rabeprazole": "114979", "dexlansoprazole": "816346", "chloroquine": "2393",
+		"flecainide": "4441", "haloperidol": "5093", "moxifloxacin": "139462", "ondansetron": "26225", "pimozide": "8331",
+		"quinidine": "9068", "propafenone": "8754", "sevoflurane": "36453", "thioridazine": "10502",
+		"tacrolimus": "42316", "sirolimus": "35302", "cyclosporine": "3008", "diclofenac": "3355",
+		// eCQM Beta Blocker Therapy Ingredient (OID 2.16.840.1.113883.3.526.3.1493).
+		"sotalol": "9947",
 	}
 	for name, rxcui := range want {
 		in, ok := d.Ingredient(rxcui)
@@ -351,4 +366,35 @@ func cmpRxCUI(a, b string) int {
 		return len(a) - len(b)
 	}
 	return strings.Compare(a, b)
+}
+
+// TestSyntheaProducts pins how every RxNorm drug code in the 16 Synthea
+// bundles (listed from the bundles with Python's json module) resolves:
+// to the ingredients its name states, or to nothing by code when an
+// ingredient code could not be verified (see DefaultDrugs).
+func TestSyntheaProducts(t *testing.T) {
+	d := terminology.DefaultDrugs()
+	mapped := map[string][]string{
+		"197361": {"17767"}, "197604": {"3407"}, "308971": {"2002"}, "309362": {"32968"}, "310436": {"4637"},
+		"310965": {"5640"}, "311989": {"7454"}, "312961": {"36567"}, "313782": {"161"}, "315971": {"4603"},
+		"316049": {"5487"}, "316672": {"36567"}, "563026": {"3322"}, "849574": {"7258"}, "855332": {"11289"},
+		"860975": {"6809"}, "866414": {"6918"}, "896209": {"36117", "50121"}, "966222": {"10582"},
+		"1049630": {"3498"}, "1094107": {"8120"},
+	}
+	leftOut := []string{"106892", "310325", "477045", "562251", "705129", "748962", "757594", "807283", "831533",
+		"834102", "861467", "897718", "904419", "1043400", "1310197", "1599803", "1605257", "1804799"}
+	assert.Len(t, mapped, 21)
+	assert.Len(t, leftOut, 18)
+	for code, want := range mapped {
+		got := d.IngredientsOf(terminology.MedicationCode{System: terminology.SystemRxNorm, Code: code})
+		assert.Equal(t, want, got, "product %s", code)
+		p, ok := d.Product(code)
+		if assert.True(t, ok, code) {
+			assert.NotEmpty(t, p.Source.Citation)
+		}
+	}
+	for _, code := range leftOut {
+		_, ok := d.Product(code)
+		assert.False(t, ok, "product %s is left out: an ingredient code is unverified", code)
+	}
 }

@@ -1,7 +1,11 @@
 package terminology_test
 
 import (
+	"context"
 	"fmt"
+	"log"
+	"os"
+	"path/filepath"
 
 	"github.com/careguard/careguard/terminology"
 )
@@ -51,4 +55,30 @@ func ExampleDrugs_FindInText() {
 	// Output:
 	// 274783 "insulin glargine"
 	// 4815 "Glyburide"
+}
+
+func ExampleLoadRxNorm() {
+	conso, err := os.Open(filepath.Join("testdata", "rxnorm", "RXNCONSO.RRF"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer conso.Close()
+	rel, err := os.Open(filepath.Join("testdata", "rxnorm", "RXNREL.RRF"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer rel.Close()
+	release, err := terminology.LoadRxNorm(context.Background(), conso, rel, &terminology.RxNormOptions{Citation: "fixture release"})
+	if err != nil {
+		log.Fatal(err)
+	}
+	drugs := terminology.DefaultDrugs().Extend(release.Ingredients, release.Products, nil, release.Synonyms)
+	pack := terminology.MedicationCode{System: terminology.SystemRxNorm, Code: "90000016"}
+	for _, rxcui := range drugs.IngredientsOf(pack) {
+		in, _ := drugs.Ingredient(rxcui)
+		fmt.Println(rxcui, in.Name, "-", in.Source.Citation)
+	}
+	// Output:
+	// 90000010 alphazine - fixture release
+	// 90000011 betazol - fixture release
 }

@@ -1,6 +1,10 @@
 package terminology_test
 
 import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"unicode/utf8"
 
@@ -42,5 +46,47 @@ func FuzzFindInText(f *testing.F) {
 				t.Fatalf("span %q of mention %+v does not name %s alone: %+v", span, m, m.RxCUI, again)
 			}
 		}
+	})
+}
+
+// FuzzLoadRxNorm checks that the RRF loader never panics, that it fails
+// only with an *RRFError, and that every product it returns maps to
+// ingredients it also returns.
+func FuzzLoadRxNorm(f *testing.F) {
+	conso, _ := os.ReadFile(filepath.Join("testdata", "rxnorm", "RXNCONSO.RRF"))
+	rel, _ := os.ReadFile(filepath.Join("testdata", "rxnorm", "RXNREL.RRF"))
+	f.Add(string(conso), string(rel))
+	f.Add("", "")
+	f.Add("1|ENG||||||A|||1|RXNORM|IN|1|x||N||\n2|ENG||||||B|||2|RXNORM|SCD|2|x 1 MG||N||", "1||CUI|RO|2||CUI|ingredient_of|||RXNORM|||||||")
+	f.Add("|||||||||||||||||", "||||||||||||||||")
+	f.Fuzz(func(t *testing.T, conso, rel string) {
+		r, err := terminology.LoadRxNorm(t.Context(), strings.NewReader(conso), strings.NewReader(rel), &terminology.RxNormOptions{MaxLineBytes: 4096})
+		if err != nil {
+			var re *terminology.RRFError
+			if !errors.As(err, &re) {
+				t.Fatalf("not an *RRFError: %v", err)
+			}
+			return
+		}
+		ins := map[string]bool{}
+		for _, in := range r.Ingredients {
+			ins[in.RxCUI] = true
+		}
+		for _, p := range r.Products {
+			if len(p.Ingredients) == 0 {
+				t.Fatalf("product %s without ingredients", p.RxCUI)
+			}
+			for _, in := range p.Ingredients {
+				if !ins[in] {
+					t.Fatalf("product %s names %s, which is not an ingredient of the release", p.RxCUI, in)
+				}
+			}
+		}
+		for _, in := range r.Synonyms {
+			if !ins[in] {
+				t.Fatalf("synonym for %s, which is not an ingredient", in)
+			}
+		}
+		_ = terminology.DefaultDrugs().Extend(r.Ingredients, r.Products, nil, r.Synonyms)
 	})
 }

@@ -240,3 +240,34 @@ func TestValueSetConcurrent(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+func TestChronicKidneyDiseaseStage(t *testing.T) {
+	tests := []struct {
+		stage  int
+		system string
+		code   string
+		want   bool
+		reason string
+	}{
+		{1, terminology.SystemSNOMED, "431855005", true, "Synthea's CKD stage 1"},
+		{2, terminology.SystemSNOMED, "431856006", true, "Synthea's CKD stage 2"},
+		{3, terminology.SystemICD10CM, "N18.31", true, "stage 3a is under N18.3"},
+		{3, terminology.SystemICD10CM, "N18.4", false, "stage 4 is not stage 3"},
+		{4, terminology.SystemSNOMED, "431857002", true, "stage 4"},
+		{5, terminology.SystemICD10CM, "N18.6", true, "end-stage renal disease counts as stage 5"},
+		{5, terminology.SystemSNOMED, "46177005", true, "ESRD in SNOMED CT"},
+		{2, terminology.SystemSNOMED, "431855005", false, "stage 1 is not stage 2"},
+		{6, terminology.SystemICD10CM, "N18.6", false, "there is no stage 6"},
+	}
+	for _, tt := range tests {
+		vs := terminology.ChronicKidneyDiseaseStage(tt.stage)
+		assert.Equal(t, tt.want, vs.Contains(tt.system, tt.code), tt.reason)
+		if tt.stage <= 5 {
+			assert.NotEmpty(t, vs.Source().Citation, "stage %d cites its source", tt.stage)
+			for _, m := range vs.Members() {
+				assert.True(t, terminology.ChronicKidneyDisease().Contains(m.System, m.Code+map[bool]string{true: ".1", false: ""}[m.Prefix]),
+					"stage %d member %s is chronic kidney disease", tt.stage, m.Code)
+			}
+		}
+	}
+}

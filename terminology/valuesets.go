@@ -1,5 +1,7 @@
 package terminology
 
+import "strconv"
+
 // The value sets below are built fresh on every call, so no package state is
 // shared; callers build the ones they need once and keep them.
 
@@ -132,4 +134,27 @@ func LDL() *ValueSet {
 	return NewValueSet("careguard:ldl", "LDL cholesterol",
 		Source{Citation: "LOINC 18262-6 (direct assay), 13457-7 (calculated), 2089-1 (LDL cholesterol in serum or plasma)"},
 		Exact(SystemLOINC, "18262-6"), Exact(SystemLOINC, "13457-7"), Exact(SystemLOINC, "2089-1"))
+}
+
+// ChronicKidneyDiseaseStage returns chronic kidney disease of one stage, 1
+// to 5: ICD-10-CM N18.1 to N18.5 (N18.3 covers N18.30-N18.32, stages 3a
+// and 3b) and the SNOMED CT stage concept; stage 5 includes end-stage
+// renal disease (N18.6, SNOMED CT 46177005). Any other stage gives the
+// empty set.
+func ChronicKidneyDiseaseStage(stage int) *ValueSet {
+	snomed := map[int]string{1: "431855005", 2: "431856006", 3: "433144002", 4: "431857002"}
+	if stage < 1 || stage > 5 {
+		return NewValueSet("", "", Source{})
+	}
+	s := strconv.Itoa(stage)
+	members := []Member{Prefix(SystemICD10CM, "N18."+s)}
+	if c, ok := snomed[stage]; ok {
+		members = append(members, Exact(SystemSNOMED, c))
+	}
+	src := Source{Citation: "ICD-10-CM N18." + s + " (chronic kidney disease, stage " + s + "); SNOMED CT International stage concepts as in ChronicKidneyDisease"}
+	if stage == 5 {
+		members = append(members, Exact(SystemICD10CM, "N18.6"), Exact(SystemSNOMED, "46177005"))
+		src = Source{Citation: vsacUpdate + ": Chronic Kidney Disease, Stage 5 (OID 2.16.840.1.113883.3.526.3.1002, ICD-10-CM N18.5) and End Stage Renal Disease (OID 2.16.840.1.113883.3.526.3.353, N18.6); SNOMED CT 46177005 end-stage renal disease"}
+	}
+	return NewValueSet("careguard:ckd-stage-"+s, "Chronic kidney disease, stage "+s, src, members...)
 }
