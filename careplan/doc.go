@@ -39,7 +39,8 @@
 // [ErrNoRecord];
 // [ExtractJSON] returns errors wrapping [ErrNotJSON] or [ErrReplyTooLarge].
 // [GuidelineDrafter.Draft] returns [ErrNothingToPlan] for a record it has
-// no rules for. [MakeStrict] returns errors wrapping [ErrStrictUnsupported].
+// no rules for. Both drafters return [ErrDeceased] for a patient who has
+// died, before any model is called. [MakeStrict] returns errors wrapping [ErrStrictUnsupported].
 //
 // # Concurrency
 //

@@ -21,6 +21,10 @@ const DrafterVersion = "careplan.GuidelineDrafter/2026-11-23.1"
 // none of the conditions its rules cover.
 var ErrNothingToPlan = errors.New("careplan: no active condition the guideline drafter covers")
 
+// ErrDeceased is returned by both drafters for a record whose patient has
+// died: a care plan for them is always an error.
+var ErrDeceased = errors.New("careplan: the patient is deceased")
+
 // The guideline sources the drafter's rules follow.
 const (
 	srcADA6     = "ADA Standards of Care in Diabetes—2025, Section 6 (Glycemic Goals and Hypoglycemia), Diabetes Care 48(Suppl 1), doi:10.2337/dc25-S006"
@@ -103,14 +107,17 @@ func NewGuidelineDrafter(opts *DrafterOptions) *GuidelineDrafter {
 }
 
 // Draft builds a plan for rec. It returns ErrNothingToPlan when rec has no
-// active type 2 diabetes, hypertension or chronic kidney disease, and
-// ctx.Err() if ctx is done.
+// active type 2 diabetes, hypertension or chronic kidney disease,
+// ErrDeceased when the patient has died, and ctx.Err() if ctx is done.
 func (d *GuidelineDrafter) Draft(ctx context.Context, rec *patient.Record) (*Draft, error) {
 	if rec == nil {
 		return nil, errors.New("careplan: Draft: nil record")
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
+	}
+	if rec.Demographics().IsDeceased() {
+		return nil, ErrDeceased
 	}
 	f := d.facts(rec)
 	if len(f.t2dm) == 0 && len(f.htn) == 0 && len(f.ckd) == 0 {

@@ -13,6 +13,7 @@ import (
 	"github.com/careguard/careguard/careplan"
 	"github.com/careguard/careguard/internal/fixture"
 	"github.com/careguard/careguard/patient"
+	"github.com/careguard/careguard/providers/fake"
 	"github.com/careguard/careguard/terminology"
 )
 
@@ -257,4 +258,27 @@ func newCancelled(t *testing.T) (context.Context, context.CancelFunc) {
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
 	return ctx, cancel
+}
+
+func TestDraftersRefuseDeceased(t *testing.T) {
+	for name, demo := range map[string]patient.Demographics{
+		"dated":   {BirthDate: fixture.Day("1950-01-01"), Deceased: fixture.Day("2026-06-01")},
+		"undated": {BirthDate: fixture.Day("1950-01-01"), DeceasedDateUnknown: true},
+	} {
+		t.Run(name, func(t *testing.T) {
+			b := patient.NewBuilder(fixture.AsOf(), nil)
+			b.SetDemographics(demo)
+			b.AddConditions(fixture.Active(t2dm, "2010-01-01"))
+			rec, err := b.Build()
+			require.NoError(t, err)
+			_, err = careplan.NewGuidelineDrafter(nil).Draft(t.Context(), rec)
+			require.ErrorIs(t, err, careplan.ErrDeceased)
+			m := fake.New(fake.Reply("{}"))
+			g, err := careplan.NewGenerator(m, nil)
+			require.NoError(t, err)
+			_, err = g.Draft(t.Context(), rec)
+			require.ErrorIs(t, err, careplan.ErrDeceased)
+			assert.Zero(t, m.CallCount(), "no model call, no tokens, for a deceased patient")
+		})
+	}
 }

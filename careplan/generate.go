@@ -132,14 +132,17 @@ func NewGenerator(p providers.Provider, opts *GeneratorOptions) (*Generator, err
 // It returns the draft with every attempt, or a *GenerationError that also
 // carries every attempt and wraps: ErrAttemptsExhausted (with ErrTruncated
 // when the last reply was cut off), ErrTokenBudget, ErrRefused,
-// ErrContentFiltered, or the provider's error (a *providers.Error, so
-// errors.Is(err, providers.ErrRateLimited) and the like work; a cancelled
-// ctx gives an error wrapping ctx.Err()). Provider errors end generation at
+// ErrContentFiltered, ErrDeceased (before any call), or the provider's
+// error (a *providers.Error, so errors.Is(err, providers.ErrRateLimited)
+// and the like work; a cancelled ctx gives an error wrapping ctx.Err()). Provider errors end generation at
 // once: retrying transport failures is the provider middleware's job, and
 // they are never pasted into a prompt.
 func (g *Generator) Draft(ctx context.Context, rec *patient.Record) (*Draft, error) {
 	if rec == nil {
 		return nil, errors.New("careplan: Draft: nil record")
+	}
+	if rec.Demographics().IsDeceased() {
+		return nil, &GenerationError{Err: ErrDeceased}
 	}
 	base := Messages(rec, g.opts.Prompt)
 	msgs := base

@@ -183,7 +183,11 @@ func RenderRecord(rec *patient.Record, opts *PromptOptions) string {
 
 	section(&b, fmt.Sprintf("RESULTS AND VITAL SIGNS (newest first, up to %d per test, last %d days)", o.ObservationsPerCode, o.ObservationLookbackDays),
 		recentObservations(rec, o), func(x patient.Observation) string {
-			return fmt.Sprintf("[%s] %s: %s on %s", x.ID, code(x.Code), observationValue(x), day(x.Effective))
+			line := fmt.Sprintf("[%s] %s: %s on %s", x.ID, code(x.Code), observationValue(x), day(x.Effective))
+			if x.Status != patient.ObservationFinal {
+				line += " (" + string(x.Status) + ")"
+			}
+			return line
 		})
 
 	encs := rec.Encounters()

@@ -109,3 +109,13 @@ func TestMessages(t *testing.T) {
 	assert.Contains(t, msgs[1].Content, "PATIENT RECORD as of 2026-11-01")
 	assert.Contains(t, msgs[1].Content, "Additional instructions from the care team: Keep it short.")
 }
+
+func TestRenderRecordShowsResultStatus(t *testing.T) {
+	b := fixture.MultiMorbidBuilder()
+	o := fixture.Lab(fixture.LOINC("2160-0", "Creatinine"), 1.4, "mg/dL", "2026-10-20")
+	o.Status = patient.ObservationPreliminary
+	b.AddObservations(o)
+	rec, err := b.Build()
+	require.NoError(t, err)
+	assert.Contains(t, careplan.RenderRecord(rec, nil), "1.4 mg/dL on 2026-10-20 (preliminary)")
+}

@@ -214,8 +214,9 @@ func (d *decoder) convPatient(e *entry) error {
 		}
 		demo.Deceased = t
 	} else if p.DeceasedBoolean != nil && *p.DeceasedBoolean {
-		d.notice(e, false, ReasonDeceasedNoDate)
+		demo.DeceasedDateUnknown = true
 	}
+	demo.SourceID = e.ref()
 	lang := ""
 	for _, c := range p.Communication {
 		code := statusCode(&c.Language)
@@ -277,12 +278,7 @@ func (d *decoder) convPatient(e *entry) error {
 }
 
 func humanName(n HumanName) patient.HumanName {
-	out := patient.HumanName{Prefix: n.Prefix, Given: n.Given, Family: n.Family, Suffix: n.Suffix}
-	if out.Family == "" && len(out.Given) == 0 && n.Text != "" {
-		// patient.HumanName has no text: keep it whole as the family name.
-		out.Family = n.Text
-	}
-	return out
+	return patient.HumanName{Text: n.Text, Prefix: n.Prefix, Given: n.Given, Family: n.Family, Suffix: n.Suffix}
 }
 
 // identifierKind classifies an identifier by its v2-0203 type code, or the
@@ -840,7 +836,14 @@ func (d *decoder) convObservation(e *entry) error {
 	if skip, err := d.afterAsOf(e, effPtr, eff); skip {
 		return err
 	}
-	out := patient.Observation{SourceID: e.ref(), Code: code, Category: category(o.Category), Effective: eff}
+	status, known := observationStatus(o.Status)
+	if !known {
+		return d.errAt(e, "/status", wrapf(ErrInvalid, "not an observation status"))
+	}
+	if o.Status == "unknown" {
+		d.notice(e, false, ReasonStatusUnknown)
+	}
+	out := patient.Observation{SourceID: e.ref(), Code: code, Category: category(o.Category), Effective: eff, Status: status}
 	out.Value, _ = d.value(e, &o.ObservationValue)
 	dropped := false
 	for i := range o.Component {
@@ -1183,4 +1186,21 @@ func (d *decoder) convDocument(e *entry) error {
 	d.source("notes", e)
 	d.b.AddNotes(patient.Note{SourceID: e.ref(), Kind: kind, Author: author, Time: t, Text: text})
 	return nil
+}
+
+// observationStatus maps the FHIR statuses of results that are facts.
+// "unknown" reads as final (with a notice); a missing status too, since
+// some senders omit this required element.
+func observationStatus(s string) (patient.ObservationStatus, bool) {
+	switch s {
+	case "final", "", "unknown":
+		return patient.ObservationFinal, true
+	case "preliminary":
+		return patient.ObservationPreliminary, true
+	case "amended":
+		return patient.ObservationAmended, true
+	case "corrected":
+		return patient.ObservationCorrected, true
+	}
+	return "", false
 }

@@ -102,11 +102,11 @@ const (
 	ReasonNoResource     Reason = "no-resource"      // a Bundle entry without a resource (a DELETE or GET)
 
 	// Kept, changed.
-	ReasonAbatedAfterAsOf Reason = "abated-after-as-of"      // abatement after the as-of date: active at the as-of date
-	ReasonStatusInferred  Reason = "status-inferred"         // no clinical status: resolved if abated, else active
-	ReasonComponentNoData Reason = "component-without-value" // a component without a value was dropped
-	ReasonDeceasedNoDate  Reason = "deceased-without-date"   // deceasedBoolean true: the record cannot hold it without a date
-	ReasonCodeUnknown     Reason = "code-system-unknown"     // a code from an unknown system kept as text
+	ReasonAbatedAfterAsOf Reason = "abated-after-as-of"         // abatement after the as-of date: active at the as-of date
+	ReasonStatusInferred  Reason = "status-inferred"            // no clinical status: resolved if abated, else active
+	ReasonComponentNoData Reason = "component-without-value"    // a component without a value was dropped
+	ReasonStatusUnknown   Reason = "observation-status-unknown" // status "unknown": kept as a final result
+	ReasonCodeUnknown     Reason = "code-system-unknown"        // a code from an unknown system kept as text
 )
 
 // Decode decodes one FHIR R4 document (a Bundle of type transaction, batch,

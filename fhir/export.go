@@ -43,8 +43,9 @@ type ExportInput struct {
 	Draft    *careplan.Draft
 	Report   *validate.Report
 	Decision riskroute.Decision
-	// Patient is the reference of the Patient resource ("Patient/123"),
-	// as Result.Patient gives it. Required: a record holds none.
+	// Patient is the reference of the Patient resource ("Patient/123").
+	// Empty means the record's Demographics.SourceID, which Decode sets;
+	// one of the two is required.
 	Patient string
 }
 
@@ -85,7 +86,15 @@ type ExportOptions struct {
 //
 // Errors: [ErrExportInput].
 func Export(in *ExportInput, opts *ExportOptions) (*Bundle, error) {
-	if in == nil || in.Record == nil || in.Draft == nil || in.Draft.Plan == nil || in.Patient == "" || in.Draft.Created.IsZero() {
+	if in == nil || in.Record == nil || in.Draft == nil || in.Draft.Plan == nil || in.Draft.Created.IsZero() {
+		return nil, ErrExportInput
+	}
+	if in.Patient == "" {
+		withRef := *in
+		withRef.Patient = in.Record.Demographics().SourceID
+		in = &withRef
+	}
+	if in.Patient == "" {
 		return nil, ErrExportInput
 	}
 	var o ExportOptions

@@ -13,6 +13,7 @@ import (
 
 	"github.com/careguard/careguard/careplan"
 	"github.com/careguard/careguard/fhir"
+	cgfixture "github.com/careguard/careguard/internal/fixture"
 	"github.com/careguard/careguard/patient"
 	"github.com/careguard/careguard/riskroute"
 	"github.com/careguard/careguard/validate"
@@ -268,7 +269,8 @@ func TestExportInputErrors(t *testing.T) {
 		opts   *fhir.ExportOptions
 		reason string
 	}{
-		{"no patient", func(in *fhir.ExportInput) { in.Patient = "" }, nil, "the Patient reference is required"},
+		{"no patient", func(in *fhir.ExportInput) { in.Patient, in.Record = "", cgfixture.MultiMorbid() }, nil,
+			"the Patient reference is required, from the input or the record"},
 		{"no record", func(in *fhir.ExportInput) { in.Record = nil }, nil, "the record is required"},
 		{"no plan", func(in *fhir.ExportInput) { d := *in.Draft; d.Plan = nil; in.Draft = &d }, nil, "a draft needs a plan"},
 		{"no creation time", func(in *fhir.ExportInput) { d := *in.Draft; d.Created = time.Time{}; in.Draft = &d }, nil, "Provenance.recorded is required"},
@@ -376,4 +378,17 @@ func TestExportSynthea(t *testing.T) {
 	assertReferencesResolve(t, x, data)
 	cp := x.resources["CarePlan"][0].(*fhir.CarePlan)
 	assert.NotEmpty(t, cp.Addresses, "Isaiah's plan addresses his documented conditions")
+}
+
+// The patient reference defaults to the one Decode put on the record.
+func TestExportPatientFromRecord(t *testing.T) {
+	res := decodeFixture(t, "collection.json")
+	in := routed(t, res)
+	require.Equal(t, res.Patient, res.Record.Demographics().SourceID, "Decode records the Patient reference")
+	want, err := fhir.Export(in, nil)
+	require.NoError(t, err)
+	in.Patient = ""
+	got, err := fhir.Export(in, nil)
+	require.NoError(t, err)
+	assert.Equal(t, want, got)
 }

@@ -270,7 +270,7 @@ func (r *Record) assignIDs() {
 		if c := compareCode(a.Code, b.Code); c != 0 {
 			return c
 		}
-		if c := cmp.Or(cmp.Compare(a.Category, b.Category), compareValue(a.Value, b.Value)); c != 0 {
+		if c := cmp.Or(cmp.Compare(a.Category, b.Category), cmp.Compare(a.Status, b.Status), compareValue(a.Value, b.Value)); c != 0 {
 			return c
 		}
 		if c := slices.CompareFunc(a.Components, b.Components, func(x, y Component) int {
@@ -685,6 +685,11 @@ func (c *checker) observation(p path, x Observation) {
 		c.add(p.dot("category"), ErrMissing)
 	default:
 		c.invalid(p.dot("category"), "unknown observation category")
+	}
+	switch x.Status {
+	case ObservationFinal, ObservationPreliminary, ObservationAmended, ObservationCorrected:
+	default:
+		c.invalid(p.dot("status"), "unknown or excluded observation status (cancelled, entered-in-error and registered results are not facts)")
 	}
 	c.date(p.dot("effective"), x.Effective, true)
 	// A value with fields set but no kind is reported by value, not here.

@@ -240,6 +240,8 @@ func TestBuildErrors(t *testing.T) {
 			"component codes are checked like any code"},
 		{"component missing value", obs(func(o *patient.Observation) { o.Components[1].Value = patient.Value{} }), "observations[0].components[1].value", patient.ErrMissing,
 			"a component without a value says nothing"},
+		{"unknown observation status", obs(func(o *patient.Observation) { o.Status = "cancelled" }), "observations[0].status", patient.ErrInvalid,
+			"cancelled results are not facts; only final, preliminary, amended and corrected are kept"},
 		{"negative systolic", obs(func(o *patient.Observation) { o.Components[0].Value.Quantity.Value = -120 }), "observations[0].components[0].value.quantity.value", patient.ErrNegativeQuantity,
 			"a blood pressure cannot be negative"},
 		{"negative HbA1c", obs(func(o *patient.Observation) {

@@ -120,9 +120,19 @@ type Demographics struct {
 	Language         string   `json:"language,omitempty"`
 	PreferredChannel Channel  `json:"preferred_channel,omitempty"`
 	HealthLiteracy   Literacy `json:"health_literacy,omitempty"`
-	// Deceased is the date of death, zero when alive.
+	// Deceased is the date of death, zero when alive or when the date is
+	// unknown.
 	Deceased time.Time `json:"deceased,omitzero"`
+	// DeceasedDateUnknown records a death whose date is not known.
+	DeceasedDateUnknown bool `json:"deceased_date_unknown,omitempty"`
+	// SourceID is the caller's own reference to the patient (e.g.
+	// "Patient/123"), kept for provenance and export.
+	SourceID string `json:"source_id,omitempty"`
 }
+
+// IsDeceased reports whether the patient has died, with or without a known
+// date.
+func (d Demographics) IsDeceased() bool { return !d.Deceased.IsZero() || d.DeceasedDateUnknown }
 
 // DemographicsID is the fact ID of the demographics.
 const DemographicsID = "D1"
@@ -144,6 +154,8 @@ type Identity struct {
 
 // HumanName is a person's name.
 type HumanName struct {
+	// Text is the name as one string, when the source gives it that way.
+	Text   string   `json:"text,omitempty"`
 	Prefix []string `json:"prefix,omitempty"`
 	Given  []string `json:"given,omitempty"`
 	Family string   `json:"family,omitempty"`

@@ -107,12 +107,25 @@ type Component struct {
 	Value Value `json:"value"`
 }
 
+// ObservationStatus is how final a result is (FHIR observation-status).
+type ObservationStatus string
+
+// The observation statuses a record holds. Final is the zero value;
+// cancelled, entered-in-error and registered results are not facts.
+const (
+	ObservationFinal       ObservationStatus = ""
+	ObservationPreliminary ObservationStatus = "preliminary"
+	ObservationAmended     ObservationStatus = "amended"
+	ObservationCorrected   ObservationStatus = "corrected"
+)
+
 // Observation is a lab result, vital sign or other measurement.
 type Observation struct {
-	ID         string      `json:"id"`
-	SourceID   string      `json:"source_id,omitempty"`
-	Code       Code        `json:"code"`
-	Category   Category    `json:"category"`
+	ID       string            `json:"id"`
+	SourceID string            `json:"source_id,omitempty"`
+	Code     Code              `json:"code"`
+	Category Category          `json:"category"`
+	Status   ObservationStatus `json:"status,omitempty"`
 	Value      Value       `json:"value,omitzero"`
 	Components []Component `json:"components,omitempty"`
 	Effective  time.Time   `json:"effective"`

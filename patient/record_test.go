@@ -479,3 +479,9 @@ func TestRecordConcurrent(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+func TestDemographicsIsDeceased(t *testing.T) {
+	assert.False(t, patient.Demographics{}.IsDeceased())
+	assert.True(t, patient.Demographics{Deceased: time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)}.IsDeceased())
+	assert.True(t, patient.Demographics{DeceasedDateUnknown: true}.IsDeceased(), "a death with no known date is still a death")
+}
