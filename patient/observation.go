@@ -121,14 +121,14 @@ const (
 
 // Observation is a lab result, vital sign or other measurement.
 type Observation struct {
-	ID       string            `json:"id"`
-	SourceID string            `json:"source_id,omitempty"`
-	Code     Code              `json:"code"`
-	Category Category          `json:"category"`
-	Status   ObservationStatus `json:"status,omitempty"`
-	Value      Value       `json:"value,omitzero"`
-	Components []Component `json:"components,omitempty"`
-	Effective  time.Time   `json:"effective"`
+	ID         string            `json:"id"`
+	SourceID   string            `json:"source_id,omitempty"`
+	Code       Code              `json:"code"`
+	Category   Category          `json:"category"`
+	Status     ObservationStatus `json:"status,omitempty"`
+	Value      Value             `json:"value,omitzero"`
+	Components []Component       `json:"components,omitempty"`
+	Effective  time.Time         `json:"effective"`
 }
 
 // FactID returns the observation's ID.
