@@ -24,16 +24,26 @@
 //
 // # Drugs
 //
-// A [Drugs] table holds RxNorm ingredients ([Ingredient]), products mapped
-// to their ingredients ([Product]) and drug classes keyed on WHO ATC groups
-// ([DrugClass]). [Drugs.IngredientsOf] resolves a medication to ingredients
-// by its ingredient code, its product code or the names in its display text;
+// A [Drugs] table holds ingredients ([Ingredient]), products mapped to
+// their ingredients ([Product]) and drug classes, each citing where its
+// grouping comes from, mostly WHO ATC groups ([DrugClass]). Ingredients are
+// identified by key ([Ingredient.Key]): the RxNorm ingredient RxCUI, or,
+// for an ingredient whose RxCUI could not be verified against a checkable
+// source, a name key ([NameKey], "name:verapamil"). Name-keyed ingredients
+// take part in products, classes and lookups like any other, and when a
+// table built with [NewDrugs] or [Drugs.Extend] also holds an RxNorm-coded
+// ingredient of the same name (from a deployer's RxNorm release), that
+// ingredient replaces the name-keyed one everywhere.
+// [Drugs.IngredientsOf] and [Drugs.AppendIngredientsOf] resolve a
+// medication to ingredient keys by its ingredient code, its product code or
+// the names in its display text; [Drugs.KeyOf] resolves one name;
 // [Drugs.FindInText] finds ingredient names and synonyms in free text.
 // [DefaultDrugs] is a small table of common chronic-disease drugs, the
-// drugs the CLINICAL interaction and prescribing rules name, and the
-// RxNorm products of the Synthea sample records, whose ingredient codes
-// come from the CPIC drug table, the CMS eCQM ingredient value sets or
-// RxNorm itself; [NewDrugs] builds a deployer's own. [LoadRxNorm] reads a
+// drugs the interaction, allergy, kidney and older-adult rules name, and
+// the RxNorm products of the Synthea sample records, whose ingredient codes
+// come from the CPIC drug table, the CMS eCQM ingredient value sets, the
+// HL7 PDDI-CDS value sets, the CDC MME conversion table or RxNorm itself;
+// [NewDrugs] builds a deployer's own. [LoadRxNorm] reads a
 // deployer's RxNorm release (RXNCONSO.RRF and RXNREL.RRF, the full release
 // or the freely distributable prescribable subset), mapping every clinical
 // and branded drug and pack to its ingredients through RxNorm's

@@ -18,25 +18,33 @@ func TestDefaultDrugsIntegrity(t *testing.T) {
 	require.NotEmpty(t, ings)
 	seenName := map[string]string{}
 	for _, in := range ings {
-		assert.NotEmpty(t, in.RxCUI)
-		assert.NotEmpty(t, in.Name, in.RxCUI)
-		assert.NotEmpty(t, in.Source.Citation, "ingredient %s (%s) cites its source", in.RxCUI, in.Name)
-		assert.NotEmpty(t, in.Source.URL, in.RxCUI)
-		got, ok := d.Ingredient(in.RxCUI)
+		key := in.Key()
+		assert.NotEmpty(t, key)
+		assert.NotEmpty(t, in.Name, key)
+		assert.NotEmpty(t, in.Source.Citation, "ingredient %s (%s) cites its source", key, in.Name)
+		if in.RxCUI != "" {
+			assert.NotEmpty(t, in.Source.URL, "a coded ingredient links to RxNav: %s", key)
+		} else {
+			assert.Contains(t, in.Source.Citation, "not verified", "a name-keyed ingredient says why it has no code: %s", in.Name)
+		}
+		got, ok := d.Ingredient(key)
 		assert.True(t, ok)
 		assert.Equal(t, in, got)
 		prev, dup := seenName[in.Name]
-		assert.False(t, dup, "%s is named twice (%s and %s)", in.Name, prev, in.RxCUI)
-		seenName[in.Name] = in.RxCUI
+		assert.False(t, dup, "%s is named twice (%s and %s)", in.Name, prev, key)
+		seenName[in.Name] = key
 		// Every ingredient's own name finds it, whole.
 		ms := d.FindInText(in.Name)
 		if assert.Len(t, ms, 1, in.Name) {
-			assert.Equal(t, terminology.Mention{RxCUI: in.RxCUI, Start: 0, End: len(in.Name)}, ms[0])
+			assert.Equal(t, terminology.Mention{RxCUI: in.RxCUI, Start: 0, End: len(in.Name), Key: key}, ms[0])
 		}
+		k, ok := d.KeyOf(in.Name)
+		assert.True(t, ok, in.Name)
+		assert.Equal(t, key, k, "KeyOf resolves %s", in.Name)
 	}
 	assert.True(t, slices.IsSortedFunc(ings, func(a, b terminology.Ingredient) int {
-		return cmpRxCUI(a.RxCUI, b.RxCUI)
-	}), "Ingredients is sorted numerically by RxCUI")
+		return cmpKey(a.Key(), b.Key())
+	}), "Ingredients is sorted by key: RxCUIs numerically, then name keys")
 
 	prods := d.Products()
 	require.NotEmpty(t, prods)
@@ -65,7 +73,7 @@ func TestDefaultDrugsIntegrity(t *testing.T) {
 		ids[c.ID] = true
 		assert.NotEmpty(t, c.Name, c.ID)
 		assert.NotEmpty(t, c.Source.Citation, "class %s cites its source", c.ID)
-		assert.Contains(t, c.Source.Citation, "ATC", "classes are keyed on WHO ATC groups")
+		assert.NotEmpty(t, c.Source.Citation, "class %s names where its grouping comes from", c.ID)
 		require.NotEmpty(t, c.Members, c.ID)
 		assert.True(t, slices.IsSorted(c.Members), "class %s members are sorted", c.ID)
 		for _, m := range c.Members {
@@ -114,13 +122,52 @@ func TestDefaultDrugsCodes(t *testing.T) {
 		// eCQM Beta Blocker Therapy Ingredient (OID 2.16.840.1.113883.3.526.3.1493).
 		"sotalol": "9947",
 	}
+	// Added with the medication-safety rules: eCQM ACE Inhibitor or ARB or
+	// ARNI Ingredient, Beta Blocker Therapy Ingredient and Statin Allergen
+	// (2025 expansions), the HL7 PDDI-CDS value sets, the CDC MME table and
+	// the CPIC drug table.
+	for name, rxcui := range map[string]string{
+		"moexipril": "30131", "trandolapril": "38454", "fosinopril": "50166", "perindopril": "54552",
+		"azilsartan": "1091643", "eprosartan": "83515", "timolol": "10600", "metipranolol": "10824", "acebutolol": "149",
+		"betaxolol": "1520", "levobunolol": "1813", "bisoprolol": "19484", "carteolol": "2116", "nebivolol": "31555",
+		"esmolol": "49737", "labetalol": "6185", "nadolol": "7226", "pindolol": "8332", "fluvastatin": "41127",
+		"pitavastatin": "861634", "eplerenone": "298869", "misoprostol": "42331", "prednisone": "8640",
+		"hydrocodone": "5489", "hydromorphone": "3423", "oxymorphone": "7814", "tapentadol": "787390",
+		"codeine": "2670", "morphine": "7052", "oxycodone": "7804", "celecoxib": "140587", "flurbiprofen": "4502",
+		"triamcinolone": "10759", "levofloxacin": "82122", "norfloxacin": "7517", "midazolam": "6960",
+		"oxazepam": "7781", "clobazam": "21241", "chlorpropamide": "2404", "carisoprodol": "2101",
+	} {
+		want[name] = rxcui
+	}
+	coded := 0
 	for name, rxcui := range want {
 		in, ok := d.Ingredient(rxcui)
 		if assert.True(t, ok, "%s %s", name, rxcui) {
 			assert.Equal(t, name, in.Name, rxcui)
 		}
 	}
-	assert.Len(t, d.Ingredients(), len(want), "every shipped ingredient is pinned here")
+	for _, in := range d.Ingredients() {
+		if in.RxCUI != "" {
+			coded++
+			assert.Equal(t, in.RxCUI, want[in.Name], "%s: every shipped RxCUI is pinned here", in.Name)
+		}
+	}
+	assert.Equal(t, len(want), coded, "every shipped RxCUI is pinned here")
+}
+
+// TestDefaultDrugsNameKeyed pins the ingredients shipped without an RxNorm
+// code: each is keyed by its name.
+func TestDefaultDrugsNameKeyed(t *testing.T) {
+	d := terminology.DefaultDrugs()
+	for _, name := range []string{"verapamil", "clarithromycin", "amiodarone", "tranylcypromine", "sumatriptan",
+		"St. John's wort", "ferrous sulfate", "meperidine", "dofetilide", "penicillin V", "cephalexin"} {
+		k, ok := d.KeyOf(name)
+		if assert.True(t, ok, name) {
+			assert.True(t, terminology.IsNameKey(k), "%s is keyed by name: %s", name, k)
+			in, _ := d.Ingredient(k)
+			assert.Empty(t, in.RxCUI, name)
+		}
+	}
 }
 
 func TestIngredientsOf(t *testing.T) {
@@ -153,6 +200,12 @@ func TestIngredientsOf(t *testing.T) {
 			[]string{"11289"}, "only RxNorm codes are looked up as RxCUIs"},
 		{"combination text", terminology.MedicationCode{Display: "lisinopril / hydrochlorothiazide 20/12.5"}, []string{"29046", "5487"},
 			"a combination names both ingredients, sorted by RxCUI string"},
+		{"name-keyed", terminology.MedicationCode{System: terminology.SystemRxNorm, Code: "897718", Display: "Verapamil Hydrochloride 40 MG"},
+			[]string{"name:verapamil"}, "an ingredient known by name only resolves to its name key"},
+		{"name-keyed display", terminology.MedicationCode{Display: "verapamil 80 mg / simvastatin 20 mg"},
+			[]string{"36567", "name:verapamil"}, "RxCUIs sort before name keys"},
+		{"name key is no RxNorm code", terminology.MedicationCode{System: terminology.SystemRxNorm, Code: "name:verapamil"},
+			nil, "a name key given as a code is not an RxNorm code"},
 		{"nothing", terminology.MedicationCode{Display: "Vitamin D3 1000 unit"}, nil, "nothing recognised gives nothing"},
 		{"empty", terminology.MedicationCode{}, nil, "an empty medication gives nothing"},
 	}
@@ -170,26 +223,31 @@ func TestIngredientsOf(t *testing.T) {
 
 func TestFindInText(t *testing.T) {
 	d := terminology.DefaultDrugs()
-	type m = terminology.Mention
+	m := func(rxcui string, start, end int) terminology.Mention {
+		return terminology.Mention{RxCUI: rxcui, Start: start, End: end, Key: rxcui}
+	}
+	type mention = terminology.Mention
 	tests := []struct {
 		name   string
 		text   string
-		want   []m
+		want   []mention
 		reason string
 	}{
-		{"plain", "takes metformin daily", []m{{"6809", 6, 15}}, "a name as a whole word"},
-		{"case", "METFORMIN", []m{{"6809", 0, 9}}, "matching ignores case"},
+		{"plain", "takes metformin daily", []mention{m("6809", 6, 15)}, "a name as a whole word"},
+		{"case", "METFORMIN", []mention{m("6809", 0, 9)}, "matching ignores case"},
 		{"suffix letters", "metforminX", nil, "a name inside a longer word is not a mention"},
 		{"prefix letters", "xmetformin", nil, "nor at the end of a longer word"},
 		{"digits join words", "metformin500", nil, "digits are part of a word"},
-		{"punctuation splits", "(metformin-500mg)", []m{{"6809", 1, 10}}, "punctuation separates words"},
-		{"multi-word", "insulin glargine 10 units", []m{{"274783", 0, 16}}, "a two-word name is found whole"},
-		{"multi-word odd spacing", "Insulin\n  Glargine", []m{{"274783", 0, 18}}, "any run of non-word characters separates words"},
-		{"longer synonym wins", "naproxen sodium 220", []m{{"7258", 0, 15}}, "the longest name starting at a word wins"},
-		{"synonym", "paracetamol and glibenclamide", []m{{"161", 0, 11}, {"4815", 16, 29}}, "synonyms are names too, in order"},
-		{"order", "warfarin then aspirin then warfarin", []m{{"11289", 0, 8}, {"1191", 14, 21}, {"11289", 27, 35}},
+		{"punctuation splits", "(metformin-500mg)", []mention{m("6809", 1, 10)}, "punctuation separates words"},
+		{"multi-word", "insulin glargine 10 units", []mention{m("274783", 0, 16)}, "a two-word name is found whole"},
+		{"multi-word odd spacing", "Insulin\n  Glargine", []mention{m("274783", 0, 18)}, "any run of non-word characters separates words"},
+		{"longer synonym wins", "naproxen sodium 220", []mention{m("7258", 0, 15)}, "the longest name starting at a word wins"},
+		{"synonym", "paracetamol and glibenclamide", []mention{m("161", 0, 11), m("4815", 16, 29)}, "synonyms are names too, in order"},
+		{"order", "warfarin then aspirin then warfarin", []mention{m("11289", 0, 8), m("1191", 14, 21), m("11289", 27, 35)},
 			"every mention in order of appearance, repeats included"},
-		{"unicode", "Ärzte: lisinopril ÿ", []m{{"29046", 8, 18}}, "byte spans in text with multi-byte runes (Ä is two bytes)"},
+		{"unicode", "Ärzte: lisinopril ÿ", []mention{m("29046", 8, 18)}, "byte spans in text with multi-byte runes (Ä is two bytes)"},
+		{"name-keyed", "on verapamil", []mention{{RxCUI: "", Start: 3, End: 12, Key: "name:verapamil"}},
+			"an ingredient known by name only has no RxCUI, only its name key"},
 		{"unicode letter joins", "lisinoprilé", nil, "a non-ASCII letter is a word character"},
 		{"empty", "", nil, "empty text"},
 	}
@@ -217,7 +275,7 @@ func TestFindInTextOverlap(t *testing.T) {
 		{RxCUI: "1", Name: "glargine"},
 	}, nil, nil, nil)
 	got := d.FindInText("insulin glargine, then insulin or glargine")
-	assert.Equal(t, []terminology.Mention{{"274783", 0, 16}, {"5856", 23, 30}, {"1", 34, 42}}, got,
+	assert.Equal(t, []terminology.Mention{{"274783", 0, 16, "274783"}, {"5856", 23, 30, "5856"}, {"1", 34, 42, "1"}}, got,
 		"the longer name wins over the shorter names it overlaps")
 }
 
@@ -261,6 +319,12 @@ func TestClassesOf(t *testing.T) {
 		ids[i] = c.ID
 	}
 	assert.Equal(t, []string{"anticoagulant", "vitamin-k-antagonist"}, ids, "warfarin's classes, sorted by ID")
+	got = d.ClassesOf("name:verapamil")
+	assert.Empty(t, got, "verapamil, known by name only, is in no shipped class")
+	got = d.ClassesOf("name:tranylcypromine")
+	if assert.Len(t, got, 1) {
+		assert.Equal(t, "maoi", got[0].ID, "a class may hold name-keyed ingredients")
+	}
 	assert.Empty(t, d.ClassesOf("161"), "acetaminophen is in no shipped class")
 	assert.Empty(t, d.ClassesOf("nope"))
 
@@ -368,10 +432,24 @@ func cmpRxCUI(a, b string) int {
 	return strings.Compare(a, b)
 }
 
+func cmpKey(a, b string) int {
+	an, bn := terminology.IsNameKey(a), terminology.IsNameKey(b)
+	switch {
+	case an && bn:
+		return strings.Compare(a, b)
+	case an:
+		return 1
+	case bn:
+		return -1
+	}
+	return cmpRxCUI(a, b)
+}
+
 // TestSyntheaProducts pins how every RxNorm drug code in the 16 Synthea
 // bundles (listed from the bundles with Python's json module) resolves:
-// to the ingredients its name states, or to nothing by code when an
-// ingredient code could not be verified (see DefaultDrugs).
+// to the ingredients its name states, or to nothing by code for the
+// branded packs and devices whose names do not state their ingredient (see
+// DefaultDrugs).
 func TestSyntheaProducts(t *testing.T) {
 	d := terminology.DefaultDrugs()
 	mapped := map[string][]string{
@@ -380,11 +458,25 @@ func TestSyntheaProducts(t *testing.T) {
 		"316049": {"5487"}, "316672": {"36567"}, "563026": {"3322"}, "849574": {"7258"}, "855332": {"11289"},
 		"860975": {"6809"}, "866414": {"6918"}, "896209": {"36117", "50121"}, "966222": {"10582"},
 		"1049630": {"3498"}, "1094107": {"8120"},
+		// Ingredients known by name only.
+		"106892":  {"name:insulin isophane human", "name:insulin regular human"},
+		"310325":  {"name:ferrous sulfate"},
+		"477045":  {"name:chlorpheniramine"},
+		"562251":  {"name:amoxicillin", "name:clavulanate"},
+		"705129":  {"name:nitroglycerin"},
+		"807283":  {"name:levonorgestrel"},
+		"834102":  {"name:penicillin v"},
+		"861467":  {"name:meperidine"},
+		"897718":  {"name:verapamil"},
+		"904419":  {"name:alendronate"},
+		"1043400": {"161", "3289", "name:doxylamine"},
+		"1310197": {"161", "5489"},
+		"1599803": {"135447", "name:memantine"},
+		"1804799": {"name:alteplase"},
 	}
-	leftOut := []string{"106892", "310325", "477045", "562251", "705129", "748962", "757594", "807283", "831533",
-		"834102", "861467", "897718", "904419", "1043400", "1310197", "1599803", "1605257", "1804799"}
-	assert.Len(t, mapped, 21)
-	assert.Len(t, leftOut, 18)
+	leftOut := []string{"748962", "757594", "831533", "1605257"}
+	assert.Len(t, mapped, 35)
+	assert.Len(t, leftOut, 4)
 	for code, want := range mapped {
 		got := d.IngredientsOf(terminology.MedicationCode{System: terminology.SystemRxNorm, Code: code})
 		assert.Equal(t, want, got, "product %s", code)
@@ -395,6 +487,74 @@ func TestSyntheaProducts(t *testing.T) {
 	}
 	for _, code := range leftOut {
 		_, ok := d.Product(code)
-		assert.False(t, ok, "product %s is left out: an ingredient code is unverified", code)
+		assert.False(t, ok, "product %s is left out: its name does not state its ingredient", code)
 	}
+}
+
+func TestNameKey(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+		reason         string
+	}{
+		{"plain", "verapamil", "name:verapamil", "a name in lower case"},
+		{"punctuation", "St. John's  Wort", "name:st john s wort", "case and punctuation fold as names match"},
+		{"empty", "--", "", "a name without letters or digits has no key"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, terminology.NameKey(tt.in), tt.reason)
+			if tt.want != "" {
+				assert.True(t, terminology.IsNameKey(tt.want))
+			}
+		})
+	}
+	assert.False(t, terminology.IsNameKey("11170"), "an RxCUI is not a name key")
+	assert.Equal(t, "11170", terminology.Ingredient{RxCUI: "11170", Name: "verapamil"}.Key())
+	assert.Equal(t, "name:verapamil", terminology.Ingredient{Name: "Verapamil"}.Key())
+}
+
+// TestNameKeyedPromotion checks that an ingredient known by name only takes
+// the RxCUI of an ingredient of the same name that an extension (a
+// deployer's RxNorm release) brings, in products, classes and synonyms.
+func TestNameKeyedPromotion(t *testing.T) {
+	base := terminology.NewDrugs(
+		[]terminology.Ingredient{{Name: "Verapamil", Source: terminology.Source{Citation: "by name"}}, {RxCUI: "36567", Name: "simvastatin"}},
+		[]terminology.Product{{RxCUI: "897718", Name: "Verapamil Hydrochloride 40 MG", Ingredients: []string{"name:verapamil"}}},
+		[]terminology.DrugClass{{ID: "ccb", Name: "CCB", Members: []string{"name:verapamil"}}},
+		map[string]string{"calan": "name:verapamil"})
+	require.Equal(t, []string{"name:verapamil"}, base.IngredientsOf(terminology.MedicationCode{Display: "Calan 40"}))
+	k, ok := base.KeyOf("VERAPAMIL")
+	require.True(t, ok)
+	assert.Equal(t, "name:verapamil", k)
+	k, ok = base.KeyOf("name:verapamil")
+	require.True(t, ok, "a key resolves to itself")
+	assert.Equal(t, "name:verapamil", k)
+
+	ext := base.Extend([]terminology.Ingredient{{RxCUI: "11170", Name: "verapamil", Source: terminology.Source{Citation: "release"}}}, nil, nil, nil)
+	tests := []struct {
+		name   string
+		got    any
+		want   any
+		reason string
+	}{
+		{"product", ext.IngredientsOf(terminology.MedicationCode{System: terminology.SystemRxNorm, Code: "897718"}), []string{"11170"},
+			"the product now names the RxCUI"},
+		{"synonym", ext.IngredientsOf(terminology.MedicationCode{Display: "Calan 40"}), []string{"11170"}, "so does the synonym"},
+		{"name", ext.IngredientsOf(terminology.MedicationCode{Display: "verapamil"}), []string{"11170"}, "and the name"},
+		{"class", func() []string { c, _ := ext.Class("ccb"); return c.Members }(), []string{"11170"}, "the class member is the RxCUI"},
+		{"old key gone", func() bool { _, ok := ext.Ingredient("name:verapamil"); return ok }(), false, "the name-keyed ingredient is replaced"},
+		{"key of name", func() string { k, _ := ext.KeyOf("verapamil"); return k }(), "11170", "KeyOf gives the RxCUI"},
+		{"key of old key", func() string { k, _ := ext.KeyOf("name:verapamil"); return k }(), "11170",
+			"a rule written against the old name key still finds the ingredient"},
+		{"base unchanged", base.IngredientsOf(terminology.MedicationCode{Display: "verapamil"}), []string{"name:verapamil"}, "Extend leaves d alone"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, tt.got, tt.reason)
+		})
+	}
+	in, ok := ext.Ingredient("11170")
+	require.True(t, ok)
+	assert.Equal(t, "release", in.Source.Citation)
+	assert.Len(t, ext.ClassesOf("11170"), 1)
 }

@@ -43,7 +43,7 @@ func ExampleDrugs_IngredientsOf() {
 	// 6809 metformin [biguanide]
 	// 7258 naproxen [nsaid]
 	// 29046 lisinopril [ace-inhibitor]
-	// 5487 hydrochlorothiazide [thiazide]
+	// 5487 hydrochlorothiazide [diuretic thiazide]
 }
 
 func ExampleDrugs_FindInText() {

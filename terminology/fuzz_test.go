@@ -42,8 +42,8 @@ func FuzzFindInText(f *testing.F) {
 				t.Fatalf("mention %+v ends inside or at an invalid rune: %q", m, span)
 			}
 			again := d.FindInText(span)
-			if len(again) != 1 || again[0] != (terminology.Mention{RxCUI: m.RxCUI, Start: 0, End: len(span)}) {
-				t.Fatalf("span %q of mention %+v does not name %s alone: %+v", span, m, m.RxCUI, again)
+			if len(again) != 1 || again[0] != (terminology.Mention{RxCUI: m.RxCUI, Start: 0, End: len(span), Key: m.Key}) {
+				t.Fatalf("span %q of mention %+v does not name %s alone: %+v", span, m, m.Key, again)
 			}
 		}
 	})

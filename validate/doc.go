@@ -17,6 +17,16 @@
 //     does not propose what the patient already takes; an existing problem
 //     cites a condition; an item's RxNorm code and name denote the same
 //     drug.
+//   - [MedicationSafety]: drug–drug interactions (from an
+//     [InteractionSource]: by default the ONC high-priority pairs as
+//     critical and the ONC non-interruptive pairs as info, in an
+//     [InteractionTable]; plus contextual chronic-care rules such as
+//     warfarin with an NSAID graded by the HL7 PDDI-CDS logic), drug–allergy
+//     conflicts, kidney-function contraindications, 2023 AGS Beers criteria
+//     for adults 65 and older, and duplicate therapy. It checks the current
+//     medication list and, above all, what a draft proposes against what
+//     the patient takes. A deployer plugs a licensed interaction database in
+//     through [MedicationSafetyOptions].Interactions.
 //
 // Findings never decide anything by themselves; package riskroute turns
 // them into a review tier (a warning needs at least a nurse, a critical
@@ -25,7 +35,10 @@
 // # Errors
 //
 // [Runner.Run] returns [ErrInvalidInput] when the input lacks a record or a
-// draft, and ctx.Err() when the context ends. A validator that fails or
+// draft, and ctx.Err() when the context ends. [NewInteractionTable] and
+// [NewMedicationSafety] return *[KnowledgeError] values wrapping
+// [ErrUnknownDrug], [ErrUnknownClass] or [ErrInvalidRule] when rules name
+// what the drug table lacks. A validator that fails or
 // panics does not stop the others: the report lists it in Report.Failed and
 // Run returns the report with the failures joined, each a
 // *[ValidatorError] (panics wrap [ErrPanic]). An incomplete report is not a
