@@ -260,9 +260,11 @@ func TestCancel(t *testing.T) {
 	c := newClient(t, srv, nil)
 	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Millisecond)
 	defer cancel()
-	start := time.Now()
+	deadline, _ := ctx.Deadline()
 	_, err := c.Generate(ctx, conversation())
-	assert.Less(t, time.Since(start), 130*time.Millisecond)
+	// Measured from the deadline, so a loaded machine's late wake-up of the
+	// test itself is the only slack, not the deadline's own 30 ms.
+	assert.Less(t, time.Since(deadline), 100*time.Millisecond, "a call past its deadline must return within 100ms")
 	require.ErrorIs(t, err, context.DeadlineExceeded)
 	assert.Equal(t, providers.CodeTimeout, providers.CodeOf(err))
 }

@@ -234,10 +234,12 @@ func TestCancel(t *testing.T) {
 	srv := wiretest.New(t, wiretest.Block())
 	c := newClient(t, srv, nil)
 	ctx, cancel := context.WithCancel(t.Context())
-	time.AfterFunc(20*time.Millisecond, cancel)
-	start := time.Now()
+	cancelled := make(chan time.Time, 1)
+	time.AfterFunc(20*time.Millisecond, func() { cancelled <- time.Now(); cancel() })
 	_, err := c.Generate(ctx, conversation())
-	assert.Less(t, time.Since(start), 120*time.Millisecond)
+	// Measured from the moment cancel ran, so a late timer on a loaded
+	// machine does not count against the adapter.
+	assert.Less(t, time.Since(<-cancelled), 100*time.Millisecond, "a cancelled call must return within 100ms")
 	require.ErrorIs(t, err, context.Canceled)
 	assert.Equal(t, providers.CodeCanceled, providers.CodeOf(err))
 }
