@@ -23,7 +23,7 @@ func Example() {
 	fmt.Println(len(res.Report.Findings), "findings")
 	fmt.Println(res.Decision.Tier, res.Decision.Notify)
 	// Output:
-	// guideline 14 items
+	// guideline 20 items
 	// 0 findings
 	// nurse_review [nurse]
 }

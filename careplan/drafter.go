@@ -9,13 +9,14 @@ import (
 	"strings"
 	"time"
 
+	"github.com/careguard/careguard/caregap"
 	"github.com/careguard/careguard/patient"
 	"github.com/careguard/careguard/terminology"
 )
 
 // DrafterVersion identifies the guideline drafter's rules. It is recorded
 // in every draft it makes and changes whenever a rule changes.
-const DrafterVersion = "careplan.GuidelineDrafter/2026-11-23.1"
+const DrafterVersion = "careplan.GuidelineDrafter/2026-12-01.1"
 
 // ErrNothingToPlan is returned by the guideline drafter for a record with
 // none of the conditions its rules cover.
@@ -25,15 +26,13 @@ var ErrNothingToPlan = errors.New("careplan: no active condition the guideline d
 // died: a care plan for them is always an error.
 var ErrDeceased = errors.New("careplan: the patient is deceased")
 
-// The guideline sources the drafter's rules follow.
+// The guideline sources the drafter's rules follow: the care-gap engine's
+// citations, so that an item and the gap it addresses name the same source.
 const (
-	srcADA6     = "ADA Standards of Care in Diabetes—2025, Section 6 (Glycemic Goals and Hypoglycemia), Diabetes Care 48(Suppl 1), doi:10.2337/dc25-S006"
-	srcADA13    = "ADA Standards of Care in Diabetes—2025, Section 13 (Older Adults), doi:10.2337/dc25-S013"
-	srcADA11    = "ADA Standards of Care in Diabetes—2025, Section 11 (Chronic Kidney Disease), rec. 11.1a-b, doi:10.2337/dc25-S011"
-	srcADA11ACE = "ADA Standards of Care in Diabetes—2025, Section 11 (Chronic Kidney Disease), rec. 11.4a, doi:10.2337/dc25-S011"
-	srcADA10    = "ADA Standards of Care in Diabetes—2025, Section 10 (Cardiovascular Disease and Risk Management), doi:10.2337/dc25-S010; 2018 AHA/ACC cholesterol guideline"
-	srcFDAMet   = "FDA Drug Safety Communication, 8 Apr 2016: metformin in reduced kidney function (labeling revision)"
-	srcACCAHA   = "Whelton PK et al. 2017 ACC/AHA high blood pressure guideline, Hypertension 2018;71:e13; ADA Standards of Care 2025, Sections 10-11 (<130/80 mmHg)"
+	srcADA6   = caregap.CitationADA6
+	srcADA11  = caregap.CitationADA11
+	srcFDAMet = caregap.CitationFDAMet
+	srcACCAHA = caregap.CitationACCAHA
 )
 
 // DrafterOptions configures a GuidelineDrafter. The zero value (or nil)
@@ -44,6 +43,9 @@ type DrafterOptions struct {
 	// Drugs resolves medications to ingredients and classes. Default
 	// terminology.DefaultDrugs().
 	Drugs *terminology.Drugs
+	// CareGaps computes the record's care gaps; every open gap becomes a
+	// cited plan item. Default caregap.New with Drugs.
+	CareGaps *caregap.Engine
 	// Now is the clock for Draft.Created. Default time.Now.
 	Now func() time.Time
 }
@@ -54,15 +56,22 @@ type DrafterOptions struct {
 // testing interval, kidney monitoring, metformin and kidney function,
 // statin and ACE inhibitor/ARB prompts for the prescriber, hypoglycemia
 // education), hypertension (blood-pressure goal, monitoring, home
-// measurement education), chronic kidney disease, and follow-up. Other
-// conditions are named in the summary as not covered. Proposals to start a
-// medication are left to the prescriber as physician tasks.
+// measurement education), chronic kidney disease, and follow-up. Every open
+// care gap the care-gap engine finds (package caregap) becomes a cited item
+// carrying the gap's source: the items above for the diabetes and
+// hypertension gaps, a referral for the diabetic eye exam, and a care-team
+// task for each preventive screening due; gaps the record cannot decide are
+// named in the summary. Other conditions are named in the summary as not
+// covered. Proposals to start a medication are left to the prescriber as
+// physician tasks.
 //
 // A GuidelineDrafter is immutable and safe for concurrent use by multiple
 // goroutines.
 type GuidelineDrafter struct {
 	kind                          Kind
 	drugs                         *terminology.Drugs
+	gaps                          *caregap.Engine
+	gapsErr                       error
 	now                           func() time.Time
 	t2dm, htn, ckd                *terminology.ValueSet
 	hba1c, egfr, uacr, sbp, dbp   *terminology.ValueSet
@@ -87,7 +96,7 @@ func NewGuidelineDrafter(opts *DrafterOptions) *GuidelineDrafter {
 		o.Now = time.Now
 	}
 	d := &GuidelineDrafter{
-		kind: o.Kind, drugs: o.Drugs, now: o.Now,
+		kind: o.Kind, drugs: o.Drugs, now: o.Now, gaps: o.CareGaps,
 		t2dm: terminology.Type2Diabetes(), htn: terminology.Hypertension(), ckd: terminology.ChronicKidneyDisease(),
 		hba1c: terminology.HbA1c(), egfr: terminology.EGFR(), uacr: terminology.UACR(),
 		sbp: terminology.SystolicBP(), dbp: terminology.DiastolicBP(), bpPanel: terminology.BloodPressurePanel(),
@@ -103,12 +112,18 @@ func NewGuidelineDrafter(opts *DrafterOptions) *GuidelineDrafter {
 		d.arbSet = c.Members
 	}
 	d.aceArb = append(slices.Clone(d.aceI), d.arbSet...)
+	if d.gaps == nil {
+		// With no Options.Evidence the engine cannot fail; the error is kept
+		// and returned by Draft all the same.
+		d.gaps, d.gapsErr = caregap.New(&caregap.Options{Drugs: o.Drugs})
+	}
 	return d
 }
 
 // Draft builds a plan for rec. It returns ErrNothingToPlan when rec has no
 // active type 2 diabetes, hypertension or chronic kidney disease,
-// ErrDeceased when the patient has died, and ctx.Err() if ctx is done.
+// ErrDeceased when the patient has died, ctx.Err() if ctx is done, and, if
+// the care-gap engine given in DrafterOptions fails, its error wrapped.
 func (d *GuidelineDrafter) Draft(ctx context.Context, rec *patient.Record) (*Draft, error) {
 	if rec == nil {
 		return nil, errors.New("careplan: Draft: nil record")
@@ -123,6 +138,17 @@ func (d *GuidelineDrafter) Draft(ctx context.Context, rec *patient.Record) (*Dra
 	if len(f.t2dm) == 0 && len(f.htn) == 0 && len(f.ckd) == 0 {
 		return nil, ErrNothingToPlan
 	}
+	if d.gapsErr != nil {
+		return nil, fmt.Errorf("careplan: Draft: %w", d.gapsErr)
+	}
+	gaps, err := d.gaps.Evaluate(rec)
+	if err != nil {
+		return nil, fmt.Errorf("careplan: Draft: %w", err)
+	}
+	f.gaps = map[string]caregap.Gap{}
+	for _, g := range gaps {
+		f.gaps[g.RuleID] = g
+	}
 	p := &Plan{}
 	unmet := false
 	if len(f.t2dm) > 0 {
@@ -134,8 +160,9 @@ func (d *GuidelineDrafter) Draft(ctx context.Context, rec *patient.Record) (*Dra
 	if len(f.ckd) > 0 {
 		d.kidney(p, f)
 	}
+	d.screenings(p, f)
 	d.followUp(p, f, unmet)
-	p.Summary = d.summary(rec, f)
+	p.Summary = d.summary(rec, f, gaps)
 	return &Draft{
 		Kind: d.kind, Plan: p, Origin: OriginGuideline, Generator: DrafterVersion,
 		RecordFingerprint: rec.Fingerprint(), AsOf: rec.AsOf(), Created: d.now(),
@@ -151,6 +178,13 @@ type drafterFacts struct {
 	egfrValue, uacrValue   float64 // valid when egfr / uacr != nil
 	systolic, diastolic    float64 // valid when bp != nil
 	metformin, statin, ras []patient.Medication
+	gaps                   map[string]caregap.Gap // by rule ID
+}
+
+// open returns the gap for the rule when it is open.
+func (f drafterFacts) open(rule string) (caregap.Gap, bool) {
+	g, ok := f.gaps[rule]
+	return g, ok && g.Status == caregap.StatusOpen
 }
 
 func (d *GuidelineDrafter) facts(rec *patient.Record) drafterFacts {
@@ -194,17 +228,10 @@ func (d *GuidelineDrafter) facts(rec *patient.Record) drafterFacts {
 	return f
 }
 
-func (d *GuidelineDrafter) hba1cGoal(age int) (float64, string, string) {
-	if age >= 65 {
-		return 8.0, srcADA13,
-			"ADA 2025 Section 13 sets <7.0-7.5% for healthy older adults and <8.0% for those with multiple chronic illnesses or functional or cognitive impairment. The drafter cannot judge overall health, so it proposes the less stringent goal to avoid hypoglycemia; the reviewer should individualize it."
-	}
-	return 7.0, srcADA6, "ADA 2025 Section 6: <7% is appropriate for many nonpregnant adults without significant hypoglycemia; individualize."
-}
-
 func (d *GuidelineDrafter) diabetes(p *Plan, rec *patient.Record, f drafterFacts) (unmet bool) {
 	cond := condIDs(f.t2dm)
-	goal, goalSrc, goalWhy := d.hba1cGoal(f.age)
+	hg := caregap.GoalFor(f.age)
+	goal, goalSrc, goalWhy := hg.Value, hg.Source.Citation, hg.Rationale
 
 	status := "No HbA1c result on record."
 	if f.hba1c != nil {
@@ -284,35 +311,30 @@ func (d *GuidelineDrafter) diabetes(p *Plan, rec *patient.Record, f drafterFacts
 		}
 	}
 
-	// Statin for ages 40-75 with diabetes (ADA Section 10).
-	if f.age >= 40 && f.age <= 75 && len(f.statin) == 0 {
+	// Statin for ages 40-75 with diabetes (ADA Section 10): the care gap.
+	if g, ok := f.open(caregap.RuleDiabetesStatin); ok {
 		p.Tasks = append(p.Tasks, Task{
 			Description:  "Consider a statin (at least moderate intensity) for cardiovascular risk reduction; no statin is on the current medication list.",
 			AssigneeRole: RolePhysician, DueWithinDays: 90,
-			Citations: ids(cond, []string{patient.DemographicsID}),
-			Rationale: fmt.Sprintf("Age %d with diabetes: ADA 2025 recommends statin therapy for adults 40-75 with diabetes.", f.age),
-			Source:    srcADA10,
+			Citations: g.Facts, Rationale: g.Reason, Source: g.Source.Citation,
 		})
 	}
 
 	// ACE inhibitor or ARB with diabetes, hypertension and albuminuria or
-	// eGFR < 60 (ADA 11.4a).
-	albuminuria := f.uacr != nil && f.uacrValue >= 30
-	lowGFR := f.egfr != nil && f.egfrValue < 60
-	if len(f.htn) > 0 && (albuminuria || lowGFR) && len(f.ras) == 0 {
-		var why []string
-		if albuminuria {
-			why = append(why, fmt.Sprintf("UACR %s mg/g on %s", num(f.uacrValue), day(f.uacr.Effective)))
-		}
-		if lowGFR {
-			why = append(why, fmt.Sprintf("eGFR %s on %s", num(f.egfrValue), day(f.egfr.Effective)))
-		}
+	// eGFR < 60 (ADA 11.4a): the care gap.
+	if g, ok := f.open(caregap.RuleACEInhibitorOrARB); ok {
 		p.Tasks = append(p.Tasks, Task{
 			Description:  "Consider an ACE inhibitor or an angiotensin receptor blocker; neither is on the current medication list.",
 			AssigneeRole: RolePhysician, DueWithinDays: 30,
-			Citations: ids(cond, condIDs(f.htn), obsID(f.uacr), obsID(f.egfr)),
-			Rationale: "Diabetes with hypertension and " + strings.Join(why, " and ") + ".",
-			Source:    srcADA11ACE,
+			Citations: g.Facts, Rationale: g.Reason, Source: g.Source.Citation,
+		})
+	}
+
+	// Retinal or dilated eye exam (ADA Section 12): the care gap.
+	if g, ok := f.open(caregap.RuleEyeExam); ok {
+		p.Referrals = append(p.Referrals, Referral{
+			Specialty: "Ophthalmology or optometry", Reason: "Retinal or dilated eye exam",
+			Urgency: UrgencyRoutine, Citations: g.Facts, Rationale: g.Reason, Source: g.Source.Citation,
 		})
 	}
 
@@ -356,12 +378,25 @@ func (d *GuidelineDrafter) hypertension(p *Plan, f drafterFacts) (unmet bool) {
 	if above {
 		interval = 90
 	}
-	p.Monitoring = append(p.Monitoring, Monitoring{
+	monitor := Monitoring{
 		MeasureCode: "85354-9", MeasureName: "Blood pressure", IntervalDays: interval,
 		Citations: ids(cond, obsID(f.bp)),
 		Rationale: "Measure at each follow-up visit, with home readings between visits; the interval matches the follow-up interval. " + status,
 		Source:    srcACCAHA,
-	})
+	}
+	if g, ok := f.open(caregap.RuleBPMeasured); ok {
+		// No reading within 12 months: the monitoring item is the gap's item.
+		monitor.Citations, monitor.Source = ids(monitor.Citations, g.Facts), g.Source.Citation
+		monitor.Rationale = clean(g.Reason+" Measure now, then at each follow-up visit, with home readings between visits.", 1000)
+	}
+	p.Monitoring = append(p.Monitoring, monitor)
+	if g, ok := f.open(caregap.RuleBPQualityThreshold); ok {
+		p.Tasks = append(p.Tasks, Task{
+			Description:  "Recheck blood pressure and flag the result to the prescriber: the latest reading is not below the 140/90 mmHg quality-measure threshold.",
+			AssigneeRole: RoleNurse, DueWithinDays: 30,
+			Citations: g.Facts, Rationale: clean(g.Reason, 1000), Source: g.Source.Citation,
+		})
+	}
 	p.Education = append(p.Education, Education{
 		Topic:     "Measuring blood pressure at home: correct technique and keeping a log to bring to visits",
 		Audience:  AudiencePatient,
@@ -396,7 +431,36 @@ func (d *GuidelineDrafter) followUp(p *Plan, f drafterFacts, unmet bool) {
 	})
 }
 
-func (d *GuidelineDrafter) summary(rec *patient.Record, f drafterFacts) string {
+// screenings turns every open preventive care gap into a cited care-team
+// task carrying the gap's source; a statin for primary prevention is a
+// physician's decision.
+func (d *GuidelineDrafter) screenings(p *Plan, f drafterFacts) {
+	tasks := []struct {
+		rule, description string
+		role              Role
+	}{
+		{caregap.RuleColorectalScreening, "Offer colorectal cancer screening (colonoscopy, a stool-based test or CT colonography) and record the result", RoleNurse},
+		{caregap.RuleBreastScreening, "Offer a screening mammogram and record the result", RoleNurse},
+		{caregap.RuleCervicalScreening, "Offer cervical cancer screening (cervical cytology, or HPV testing from age 30) and record the result", RoleNurse},
+		{caregap.RuleLungScreening, "Offer lung cancer screening with low-dose CT and record the result", RoleNurse},
+		{caregap.RuleOsteoporosisScreening, "Offer a bone density scan (DXA) and record the result", RoleNurse},
+		{caregap.RuleAAAScreening, "Offer a one-time abdominal aortic aneurysm screening ultrasound and record the result", RoleNurse},
+		{caregap.RuleHepatitisCScreening, "Offer a one-time hepatitis C antibody test and record the result", RoleNurse},
+		{caregap.RuleStatinPrimaryPrevention, "Consider a statin for primary prevention of cardiovascular disease; no statin is on the current medication list.", RolePhysician},
+	}
+	for _, t := range tasks {
+		g, ok := f.open(t.rule)
+		if !ok {
+			continue
+		}
+		p.Tasks = append(p.Tasks, Task{
+			Description: t.description, AssigneeRole: t.role, DueWithinDays: 90,
+			Citations: g.Facts, Rationale: clean(g.Reason, 1000), Source: g.Source.Citation,
+		})
+	}
+}
+
+func (d *GuidelineDrafter) summary(rec *patient.Record, f drafterFacts, gaps []caregap.Gap) string {
 	var covered []string
 	if len(f.t2dm) > 0 {
 		covered = append(covered, "type 2 diabetes")
@@ -426,6 +490,21 @@ func (d *GuidelineDrafter) summary(rec *patient.Record, f drafterFacts) string {
 	}
 	if len(other) > 0 {
 		s += " Not covered by these rules, review separately: " + strings.Join(other, "; ") + "."
+	}
+	var open, unknown []string
+	for _, g := range gaps {
+		switch g.Status {
+		case caregap.StatusOpen:
+			open = append(open, g.Title)
+		case caregap.StatusUnknown:
+			unknown = append(unknown, g.Title)
+		}
+	}
+	if len(open) > 0 {
+		s += " Open care gaps, each addressed by an item: " + strings.Join(open, "; ") + "."
+	}
+	if len(unknown) > 0 {
+		s += " Care gaps the record lacks the data to decide: " + strings.Join(unknown, "; ") + "."
 	}
 	return truncateUTF8(s, 2000)
 }

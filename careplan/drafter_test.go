@@ -3,6 +3,7 @@ package careplan_test
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -10,11 +11,14 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/careguard/careguard/caregap"
 	"github.com/careguard/careguard/careplan"
 	"github.com/careguard/careguard/internal/fixture"
 	"github.com/careguard/careguard/patient"
 	"github.com/careguard/careguard/providers/fake"
+	"github.com/careguard/careguard/riskroute"
 	"github.com/careguard/careguard/terminology"
+	"github.com/careguard/careguard/validate"
 )
 
 var (
@@ -279,6 +283,90 @@ func TestDraftersRefuseDeceased(t *testing.T) {
 			_, err = g.Draft(t.Context(), rec)
 			require.ErrorIs(t, err, careplan.ErrDeceased)
 			assert.Zero(t, m.CallCount(), "no model call, no tokens, for a deceased patient")
+		})
+	}
+}
+
+// Every open care gap becomes a cited item carrying the gap's source; the
+// plans stay schema-valid, grounded and complete, never start a medication,
+// and route to nurse review.
+func TestGuidelineDrafterCareGaps(t *testing.T) {
+	female := func(s patientSpec) *patient.Record {
+		rec := s.build(t)
+		b := patient.NewBuilder(rec.AsOf(), nil)
+		d := rec.Demographics()
+		d.Sex = patient.SexFemale
+		b.SetDemographics(d)
+		b.AddConditions(rec.Conditions()...)
+		b.AddMedications(rec.Medications()...)
+		b.AddObservations(rec.Observations()...)
+		out, err := b.Build()
+		require.NoError(t, err)
+		return out
+	}
+	tests := []struct {
+		name   string
+		rec    *patient.Record
+		want   []string // rule IDs expected open
+		reason string
+	}{
+		{"diabetes without statin or eye exam", patientSpec{born: "1976-05-01", conditions: []terminology.Code{t2dm}, meds: []terminology.Code{metformin}, egfr: 90, uacr: 10, a1c: 6.6}.build(t),
+			[]string{caregap.RuleEyeExam, caregap.RuleDiabetesStatin, caregap.RuleColorectalScreening, caregap.RuleHepatitisCScreening},
+			"50-year-old man: eye exam, statin, colorectal and hepatitis C"},
+		{"older woman with hypertension", female(patientSpec{born: "1955-05-01", conditions: []terminology.Code{htn}, sys: 150, dia: 85}),
+			[]string{caregap.RuleBPTarget, caregap.RuleBPQualityThreshold, caregap.RuleColorectalScreening, caregap.RuleBreastScreening,
+				caregap.RuleOsteoporosisScreening, caregap.RuleHepatitisCScreening},
+			"71-year-old woman: BP above both thresholds, four screenings"},
+		{"diabetes, hypertension, low eGFR on metformin", patientSpec{born: "1953-02-19", conditions: []terminology.Code{t2dm, htn}, meds: []terminology.Code{metformin, simvastatin}, egfr: 41.6, uacr: 29, a1c: 7.1, sys: 148, dia: 102}.build(t),
+			[]string{caregap.RuleEyeExam, caregap.RuleACEInhibitorOrARB, caregap.RuleMetforminReview, caregap.RuleBPTarget, caregap.RuleBPQualityThreshold,
+				caregap.RuleColorectalScreening, caregap.RuleHepatitisCScreening},
+			"Isaiah-like: ACE inhibitor/ARB and metformin review are prescriber tasks"},
+		{"quickstart-like record", fixture.MultiMorbid(),
+			[]string{caregap.RuleEyeExam, caregap.RuleDiabetesStatin, caregap.RuleBPTarget, caregap.RuleBPQualityThreshold, caregap.RuleColorectalScreening,
+				caregap.RuleBreastScreening, caregap.RuleOsteoporosisScreening, caregap.RuleHepatitisCScreening},
+			"the quickstart's kind of patient"},
+	}
+	engine, err := caregap.New(nil)
+	require.NoError(t, err)
+	s := newSchema(t)
+	checker := validate.NewRunner([]validate.Validator{validate.NewGrounding(nil), validate.NewCompleteness(nil)}, nil)
+	router, err := riskroute.New(nil)
+	require.NoError(t, err)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			gaps, err := engine.Evaluate(tt.rec)
+			require.NoError(t, err)
+			var open []string
+			for _, g := range caregap.Filter(gaps, caregap.StatusOpen) {
+				open = append(open, g.RuleID)
+			}
+			assert.ElementsMatch(t, tt.want, open, tt.reason)
+
+			d := draft(t, tt.rec)
+			raw, err := json.Marshal(d.Plan)
+			require.NoError(t, err)
+			_, err = s.Decode(raw, tt.rec)
+			require.NoError(t, err, "schema-valid")
+
+			// Every open gap has an item carrying its source.
+			items := d.Plan.Items()
+			for _, g := range caregap.Filter(gaps, caregap.StatusOpen) {
+				assert.True(t, slices.ContainsFunc(items, func(it careplan.Item) bool { return it.Source == g.Source.Citation }),
+					"%s has an item with its source", g.RuleID)
+			}
+			for _, m := range d.Plan.MedicationChanges {
+				assert.NotEqual(t, careplan.ActionStart, m.Action, "the drafter never starts a medication")
+			}
+			for _, task := range d.Plan.Tasks {
+				if strings.Contains(task.Description, "statin") || strings.Contains(task.Description, "ACE inhibitor") || strings.Contains(task.Description, "metformin") {
+					assert.Equal(t, careplan.RolePhysician, task.AssigneeRole, "prescribing stays with a physician")
+				}
+			}
+
+			rep, err := checker.Run(t.Context(), &validate.Input{Record: tt.rec, Draft: d})
+			require.NoError(t, err)
+			assert.Empty(t, rep.Findings, "grounded and complete")
+			assert.Equal(t, riskroute.TierNurseReview, router.RouteDraft(d, rep).Tier)
 		})
 	}
 }

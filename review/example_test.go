@@ -93,7 +93,7 @@ func Example() {
 	fmt.Println("audit entries:", head.Seq)
 	// Output:
 	// queued for nurse_review
-	// chart: approved plan approved by rn-ada (nurse), 12 items
+	// chart: approved plan approved by rn-ada (nurse), 15 items
 	// state: approved delivery: delivered
 	// audit entries: 4
 }
@@ -138,7 +138,7 @@ func ExampleWorkflow_ApproveEdited() {
 	fmt.Printf("added %d, clinical %d, substantial %t\n", it.Changes.Added, it.Changes.Clinical, it.Changes.Substantial)
 	// Output:
 	// refused; now pending for physician_review
-	// chart: approved_with_edits plan approved by dr-cho (physician), 13 items
+	// chart: approved_with_edits plan approved by dr-cho (physician), 16 items
 	// added 1, clinical 1, substantial true
 }
 

@@ -375,7 +375,7 @@ func TestApproveEditedWithinRole(t *testing.T) {
 	assert.Equal(t, review.StateApprovedWithEdits, got.State)
 	assert.Equal(t, riskroute.TierNurseReview, got.Tier)
 	require.NotNil(t, got.Changes)
-	assert.Equal(t, review.Changes{Base: 14, Changed: 1}, *got.Changes, "one education item reworded: not substantial")
+	assert.Equal(t, review.Changes{Base: 20, Changed: 1}, *got.Changes, "one education item reworded: not substantial")
 	assert.NotEqual(t, it.ContentHash, got.ContentHash)
 
 	_, content := e.item(t, it.ID)

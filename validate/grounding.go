@@ -33,9 +33,14 @@ var groundingSource = terminology.Source{
 }
 
 // GroundingOptions configures the grounding validator. The zero value (or
-// nil) uses terminology.DefaultDrugs().
+// nil) gives the defaults noted on each field.
 type GroundingOptions struct {
+	// Drugs resolves medications and finds drug names in text. Default
+	// terminology.DefaultDrugs().
 	Drugs *terminology.Drugs
+	// Conditions finds condition names in text. Default
+	// terminology.DefaultConditions().
+	Conditions *terminology.Conditions
 }
 
 // Grounding checks that a draft is grounded in its record: the draft was
@@ -46,21 +51,48 @@ type GroundingOptions struct {
 // denote the same drug; a start does not propose a medication the patient
 // already takes; and a problem called existing cites a condition.
 //
+// It also reads the plan's free text (summary, titles, descriptions,
+// rationales, topics, reasons, measure names): every HbA1c, eGFR, UACR, LDL
+// and blood-pressure result it states must match the record's latest result,
+// or the result on the date the text gives, to the precision the text uses
+// (half a unit of the last digit stated); numbers after threshold words
+// ("below 7%", "goal <130/80", "at least 45", "eGFR 30-45") are targets and
+// are not compared; an age it states must be the patient's age at the as-of
+// date; a condition it names must be in the record (critical when an existing
+// problem names it or the text asserts it, a warning when the mention is
+// bare; negated, screening, risk and population statements are skipped);
+// and a drug it calls current ("on", "taking", "continue") must be active.
+// Goal descriptions state targets and are not read for lab results.
+//
 // Grounding is immutable and safe for concurrent use by multiple
 // goroutines.
 type Grounding struct {
-	drugs *terminology.Drugs
+	drugs      *terminology.Drugs
+	conditions *terminology.Conditions
+	sets       groundingSets
+}
+
+// groundingSets are the value sets the text checks compare with.
+type groundingSets struct {
+	hba1c, egfr, uacr, ldl, sbp, dbp, bpAny *terminology.ValueSet
 }
 
 // NewGrounding returns the grounding validator.
 func NewGrounding(opts *GroundingOptions) *Grounding {
 	g := &Grounding{}
 	if opts != nil {
-		g.drugs = opts.Drugs
+		g.drugs, g.conditions = opts.Drugs, opts.Conditions
 	}
 	if g.drugs == nil {
 		g.drugs = terminology.DefaultDrugs()
 	}
+	if g.conditions == nil {
+		g.conditions = terminology.DefaultConditions()
+	}
+	sbp, panel := terminology.SystolicBP(), terminology.BloodPressurePanel()
+	g.sets = groundingSets{hba1c: terminology.HbA1c(), egfr: terminology.EGFR(), uacr: terminology.UACR(), ldl: terminology.LDL(),
+		sbp: sbp, dbp: terminology.DiastolicBP(),
+		bpAny: terminology.Union("careguard:bp-any", "Blood pressure", panel.Source(), panel, sbp)}
 	return g
 }
 
@@ -186,6 +218,10 @@ func (g *Grounding) Validate(ctx context.Context, in *Input) ([]Finding, error) 
 				"Use the current medication list; propose a restart as a new medication if that is intended.", []string{item}, facts)
 		}
 	}
+	if err := ctx.Err(); err != nil {
+		return out, err
+	}
+	g.textFindings(rec, d.Plan, func(f Finding) { out = append(out, f) })
 	return out, nil
 }
 

@@ -134,3 +134,126 @@ func TestGroundingRejectsIncompleteInput(t *testing.T) {
 		require.ErrorIs(t, err, validate.ErrInvalidInput)
 	}
 }
+
+// TestGroundingText covers what free text states: lab results, ages,
+// conditions and current medications, each checked against the record.
+func TestGroundingText(t *testing.T) {
+	rec := fixture.MultiMorbid() // 69; HbA1c 7.6 (2026-04-02) and 8.1 (2026-10-01); eGFR 52; UACR 45; LDL 112; BP 142/88; naproxen stopped
+	type hit struct {
+		rule string
+		sev  validate.Severity
+	}
+	crit := func(rule string) []hit { return []hit{{rule, validate.SeverityCritical}} }
+	warn := func(rule string) []hit { return []hit{{rule, validate.SeverityWarning}} }
+	tests := []struct {
+		name   string
+		text   string
+		want   []hit
+		reason string
+	}{
+		{"latest HbA1c", "HbA1c 8.1%.", nil, "matches the latest result"},
+		{"rounded HbA1c", "HbA1c 8%.", nil, "8 is 8.1 to the precision stated"},
+		{"wrong HbA1c", "HbA1c 6.8% and stable.", crit(validate.RuleLabValueMismatch), "the issue's example: the latest is 8.1"},
+		{"older HbA1c with its date", "HbA1c 7.6% on 2026-04-02.", nil, "any result at the date the text states"},
+		{"older HbA1c without a date", "HbA1c 7.6%.", warn(validate.RuleLabValueNotLatest), "true once, but not the latest"},
+		{"HbA1c on a date with another value", "HbA1c 7.6% on 2026-10-01.", crit(validate.RuleLabValueMismatch), "that day's result is 8.1"},
+		{"HbA1c on a date with no result", "HbA1c 8.1% on 2026-09-01.", crit(validate.RuleLabNotInRecord), "no HbA1c that day"},
+		{"HbA1c target", "Aim for HbA1c below 7% and an HbA1c goal < 8 %.", nil, "targets are not claims"},
+		{"eGFR", "eGFR 52 mL/min/1.73 m2 on 2026-10-01.", nil, "matches"},
+		{"wrong eGFR", "eGFR 42, so review metformin.", crit(validate.RuleLabValueMismatch), "the record says 52"},
+		{"eGFR range", "Do not start it while eGFR is 30-45; continue while eGFR is at least 45.", nil, "ranges and thresholds"},
+		{"UACR", "UACR 45 mg/g.", nil, "matches"},
+		{"LDL", "LDL cholesterol 112 mg/dL.", nil, "matches"},
+		{"LDL in mmol/L", "LDL-C 2.9 mmol/L.", nil, "other units are not compared"},
+		{"blood pressure", "BP 142/88 mmHg on 2026-10-15.", nil, "matches the panel"},
+		{"wrong blood pressure", "Blood pressure 128/76 at the last visit.", crit(validate.RuleLabValueMismatch), "the record says 142/88"},
+		{"blood pressure goal", "Blood pressure goal < 130/80 mmHg.", nil, "a goal"},
+		{"lab the record lacks", "Potassium fine; HbA1c 8.1%; hemoglobin A1c 8.1%.", nil, "repeated claims are each checked"},
+		{"age", "A 69-year-old with diabetes.", nil, "the patient's age"},
+		{"wrong age", "A 72-year-old woman.", warn(validate.RuleAgeMismatch), "the record gives 69"},
+		{"condition held", "Atrial fibrillation on warfarin.", nil, "documented and active"},
+		{"condition asserted, absent", "She has heart failure.", crit(validate.RuleConditionNotInRecord), "names a condition the patient does not have as existing"},
+		{"history of an absent condition", "History of stroke.", crit(validate.RuleConditionNotInRecord), "asserted"},
+		{"bare mention of an absent condition", "Stroke.", warn(validate.RuleConditionNotInRecord), "unclear whether asserted"},
+		{"screening for an absent condition", "Screen for osteoporosis; osteoporosis screening is due.", nil, "screening statements do not assert a diagnosis"},
+		{"negated condition", "No heart failure.", nil, "negation"},
+		{"population statement", "SGLT2 inhibitors help patients with heart failure.", nil, "about patients in general"},
+		{"resolved condition in text", "Viral sinusitis in 2025.", nil, "free text may mention past conditions the record holds"},
+		{"stopped drug called current", "Continue naproxen for pain.", crit(validate.RuleTextMedicationNotCurrent), "naproxen is stopped in the record"},
+		{"absent drug called current", "She is on empagliflozin.", crit(validate.RuleTextMedicationNotCurrent), "not on the medication list"},
+		{"active drug", "Continue metformin; on warfarin.", nil, "both active"},
+		{"proposed drug", "Consider adding empagliflozin.", nil, "a proposal is not a claim that she takes it"},
+		{"stopped drug in the past", "Naproxen was stopped in 2024.", nil, "no current-use cue"},
+		{"denied current use", "She is not taking naproxen.", nil, "negated"},
+		{"goal phrased after the value", "HbA1c of 7% or less is reasonable; an HbA1c of 8% is the goal.", nil, "targets stated after the number"},
+		{"age bound", "Screen women age 65 and older.", nil, "a population bound, not her age"},
+	}
+	g := validate.NewGrounding(nil)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := fixture.Plan(rec)
+			p.FollowUps[0].Rationale = tt.text
+			fs, err := g.Validate(t.Context(), &validate.Input{Record: rec, Draft: fixture.Draft(rec, p)})
+			require.NoError(t, err)
+			var got []hit
+			for _, f := range fs {
+				got = append(got, hit{f.RuleID, f.Severity})
+				assert.Equal(t, []string{"followup-1"}, f.ItemIDs, "the finding names the item")
+				assert.NotEmpty(t, f.Source.Citation)
+				assert.NotEmpty(t, f.Suggestion)
+			}
+			assert.Equal(t, tt.want, got, tt.reason)
+		})
+	}
+}
+
+// An existing problem must name a condition the record holds as active.
+func TestGroundingProblemTitles(t *testing.T) {
+	rec := fixture.MultiMorbid()
+	tests := []struct {
+		name   string
+		title  string
+		status careplan.ProblemStatus
+		want   string
+		sev    validate.Severity
+		reason string
+	}{
+		{"documented", "Chronic kidney disease stage 3a", careplan.ProblemExisting, "", 0, "N18.31 is CKD"},
+		{"not documented", "Heart failure with reduced ejection fraction", careplan.ProblemExisting, validate.RuleConditionNotInRecord, validate.SeverityCritical, "calls an absent condition existing"},
+		{"suspected", "Heart failure", careplan.ProblemSuspected, "", 0, "a diagnostic impression is for a physician to review, not a grounding error"},
+		{"resolved", "Viral sinusitis", careplan.ProblemExisting, "", 0, "sinusitis is not in careguard's condition names"},
+	}
+	g := validate.NewGrounding(nil)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := fixture.Plan(rec)
+			p.Problems[0].Title, p.Problems[0].Status = tt.title, tt.status
+			fs, err := g.Validate(t.Context(), &validate.Input{Record: rec, Draft: fixture.Draft(rec, p)})
+			require.NoError(t, err)
+			if tt.want == "" {
+				assert.Empty(t, fs, tt.reason)
+				return
+			}
+			require.Len(t, fs, 1, tt.reason)
+			assert.Equal(t, tt.want, fs[0].RuleID)
+			assert.Equal(t, tt.sev, fs[0].Severity)
+		})
+	}
+}
+
+// An existing problem naming a condition the record holds only as resolved.
+func TestGroundingProblemInactive(t *testing.T) {
+	b := fixture.MultiMorbidBuilder()
+	b.AddConditions(patient.Condition{Code: fixture.SNOMED("230690007", "Stroke"), ClinicalStatus: patient.ClinicalResolved,
+		Onset: fixture.Day("2015-01-01"), Abatement: fixture.Day("2015-03-01")})
+	rec, err := b.Build()
+	require.NoError(t, err)
+	p := fixture.Plan(rec)
+	p.Problems[0].Title = "Stroke"
+	fs, err := validate.NewGrounding(nil).Validate(t.Context(), &validate.Input{Record: rec, Draft: fixture.Draft(rec, p)})
+	require.NoError(t, err)
+	require.Len(t, fs, 1)
+	assert.Equal(t, validate.RuleProblemConditionInactive, fs[0].RuleID)
+	assert.Equal(t, validate.SeverityWarning, fs[0].Severity)
+	assert.Equal(t, []string{fixture.ID(rec, "230690007")}, fs[0].FactIDs)
+}
