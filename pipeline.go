@@ -7,7 +7,9 @@ import (
 	"log/slog"
 
 	"github.com/careguard/careguard/careplan"
+	"github.com/careguard/careguard/deid"
 	"github.com/careguard/careguard/patient"
+	"github.com/careguard/careguard/providers"
 	"github.com/careguard/careguard/riskroute"
 	"github.com/careguard/careguard/validate"
 )
@@ -47,11 +49,45 @@ type Options struct {
 	// Logger receives stage-level events (outcomes, counts, tiers); never
 	// record content. Default: discard.
 	Logger *slog.Logger
+	// Deidentify says when a model drafter sees a pseudonymized record.
+	// It applies to a *careplan.Generator given as Drafter or Fallback
+	// that has no Pseudonymizer of its own. Default DeidentifyRemote.
+	Deidentify Deidentify
+	// Deid configures the pseudonymizer; nil gives package deid's
+	// defaults (a date shift drawn from crypto/rand for every draft).
+	Deid *deid.Options
 }
 
-// DefaultValidators returns the validators a Pipeline runs by default.
+// Deidentify says when the pipeline pseudonymizes a record before a model
+// sees it: identifiers replaced by placeholders, dates shifted, notes then
+// included (fenced as untrusted data), the model's plan restored before
+// validation (package deid).
+type Deidentify int
+
+// The de-identification modes.
+const (
+	// DeidentifyRemote pseudonymizes for every model whose provider does
+	// not report, through providers.Locality, that it runs on this
+	// machine: a vendor's API, an Ollama server elsewhere, a provider
+	// wrapped in middleware that does not pass Locality on. The default.
+	DeidentifyRemote Deidentify = iota
+	// DeidentifyAlways pseudonymizes for local models too.
+	DeidentifyAlways
+	// DeidentifyNever renders the record as careplan does without a
+	// pseudonymizer: no structured identifiers, real dates, notes only
+	// with careplan.PromptOptions.IncludeNotes. Choose it only for a
+	// model the caller trusts with the record.
+	DeidentifyNever
+)
+
+// DefaultValidators returns the validators a Pipeline runs by default:
+// grounding, PHI leaks and prompt injection.
 func DefaultValidators() []validate.Validator {
-	return []validate.Validator{validate.NewGrounding(nil)}
+	return []validate.Validator{
+		validate.NewGrounding(nil),
+		validate.NewPHI(nil),
+		validate.NewInjection(nil),
+	}
 }
 
 // Pipeline runs the common case end to end: draft, validate, route. Every
@@ -81,6 +117,11 @@ func New(opts *Options) (*Pipeline, error) {
 	if p.drafter == nil {
 		p.drafter = careplan.NewGuidelineDrafter(nil)
 	}
+	var pseudo *deid.Pseudonymizer
+	p.drafter = deidentify(p.drafter, o.Deidentify, &pseudo, o.Deid)
+	if p.fallback != nil {
+		p.fallback = deidentify(p.fallback, o.Deidentify, &pseudo, o.Deid)
+	}
 	if p.checker == nil {
 		p.checker = validate.NewRunner(DefaultValidators(), &validate.RunnerOptions{Logger: o.Logger})
 	}
@@ -88,6 +129,28 @@ func New(opts *Options) (*Pipeline, error) {
 		p.log = slog.New(slog.DiscardHandler)
 	}
 	return p, nil
+}
+
+// deidentify gives a model drafter a pseudonymizer when mode asks for one;
+// *pseudo is made once and shared.
+func deidentify(d Drafter, mode Deidentify, pseudo **deid.Pseudonymizer, opts *deid.Options) Drafter {
+	g, ok := d.(*careplan.Generator)
+	if !ok || g.Pseudonymizer() != nil || mode == DeidentifyNever {
+		return d
+	}
+	if mode == DeidentifyRemote && providers.IsLocal(g.Provider()) {
+		return d
+	}
+	if *pseudo == nil {
+		*pseudo = deid.New(opts)
+	}
+	return g.WithPseudonymizer(*pseudo)
+}
+
+// pseudonymizes reports whether d is a model drafter that pseudonymizes.
+func pseudonymizes(d Drafter) bool {
+	g, ok := d.(*careplan.Generator)
+	return ok && g.Pseudonymizer() != nil
 }
 
 // Result is what a pipeline run produced.
@@ -101,6 +164,9 @@ type Result struct {
 	// FallbackReason is the primary drafter's error when the fallback
 	// made the draft; nil otherwise.
 	FallbackReason error
+	// Pseudonymized reports that the draft was made by a model that saw
+	// only the pseudonymized record.
+	Pseudonymized bool
 }
 
 // ErrNoDraft is wrapped by Run's error when no drafter produced a draft.
@@ -118,7 +184,7 @@ func (p *Pipeline) Run(ctx context.Context, rec *patient.Record) (*Result, error
 	if rec == nil {
 		return nil, errors.New("careguard: Run: nil record")
 	}
-	res := &Result{}
+	res := &Result{Pseudonymized: pseudonymizes(p.drafter)}
 	d, err := p.drafter.Draft(ctx, rec)
 	if err != nil {
 		if ctx.Err() != nil || p.fallback == nil {
@@ -126,6 +192,7 @@ func (p *Pipeline) Run(ctx context.Context, rec *patient.Record) (*Result, error
 		}
 		p.log.LogAttrs(ctx, slog.LevelWarn, "careguard: drafter failed; using fallback", slog.String("error_class", errorClass(err)))
 		res.FallbackReason = err
+		res.Pseudonymized = pseudonymizes(p.fallback)
 		fd, ferr := p.fallback.Draft(ctx, rec)
 		if ferr != nil {
 			return nil, fmt.Errorf("%w: %w", ErrNoDraft, errors.Join(err, ferr))

@@ -25,6 +25,15 @@ func planJSON(t *testing.T, rec *patient.Record) string {
 	return string(b)
 }
 
+// validatorNames returns the names of the default validators, in order.
+func validatorNames() []string {
+	var names []string
+	for _, v := range careguard.DefaultValidators() {
+		names = append(names, v.Name())
+	}
+	return names
+}
+
 func generator(t *testing.T, steps ...fake.Step) (*careplan.Generator, *fake.Model) {
 	m := fake.New(steps...)
 	g, err := careplan.NewGenerator(m, nil)
@@ -39,7 +48,7 @@ func TestPipelineOfflineDefault(t *testing.T) {
 	res, err := p.Run(t.Context(), rec)
 	require.NoError(t, err)
 	assert.Equal(t, careplan.OriginGuideline, res.Draft.Origin, "no model unless one is configured")
-	assert.Equal(t, []string{"grounding"}, res.Report.Ran)
+	assert.Equal(t, validatorNames(), res.Report.Ran, "every default validator runs")
 	assert.Empty(t, res.Report.Findings)
 	assert.Equal(t, riskroute.TierNurseReview, res.Decision.Tier, "a care plan always needs at least a nurse")
 	assert.Nil(t, res.FallbackReason)

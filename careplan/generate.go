@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 
@@ -25,7 +26,50 @@ var (
 	ErrContentFiltered = errors.New("careplan: reply withheld by content filter")
 	// ErrTruncated: the last reply was cut off by the token limit.
 	ErrTruncated = errors.New("careplan: reply truncated")
+	// ErrPseudonymize: the Pseudonymizer failed, or returned a record
+	// whose fact IDs differ from the original's; no model was called.
+	ErrPseudonymize = errors.New("careplan: pseudonymization failed")
+	// ErrPromptRejected: a PromptChecker rejected a request, which was
+	// not sent.
+	ErrPromptRejected = errors.New("careplan: prompt rejected before sending")
 )
+
+// Pseudonymizer replaces the identifiers of a record before a [Generator]
+// renders it for a model, and returns a [Restorer] that undoes the change in
+// the model's plan. Package deid implements it.
+//
+// The pseudonymized record must have exactly the fact IDs of rec, each
+// naming the same fact (patient.Record.Rewrite keeps them), because the
+// plan's citations are used with rec; the Generator checks the IDs.
+// Implementations must be safe for concurrent use by multiple goroutines,
+// must not modify rec, and must keep the restorer's mapping in memory:
+// it is the key to the identifiers.
+type Pseudonymizer interface {
+	Pseudonymize(ctx context.Context, rec *patient.Record) (*patient.Record, Restorer, error)
+}
+
+// Restorer undoes one pseudonymization in a plan drafted from the
+// pseudonymized record.
+type Restorer interface {
+	// Restore returns a copy of plan with every pseudonym replaced by the
+	// value it stands for (shifted dates shifted back); it must not modify
+	// plan. It fails when the plan cannot be restored, typically because
+	// the model invented or mangled a pseudonym. The Generator then
+	// rejects the reply and asks for a repair, sending the model the
+	// message of each error that errors.Join joined: those messages must
+	// never contain an identifier.
+	Restore(plan *Plan) (*Plan, error)
+}
+
+// PromptChecker is an optional interface a [Restorer] implements to vet
+// every request before it leaves the process, for example by looking for
+// identifiers that pseudonymization missed or that the caller's
+// Instructions added. When CheckPrompt returns an error, the request is
+// not sent and Draft fails with [ErrPromptRejected]; the error's message
+// must not contain identifiers.
+type PromptChecker interface {
+	CheckPrompt(msgs []providers.Message) error
+}
 
 // GenerationError is a failed generation. It carries every attempt made,
 // with its usage, so nothing spent is lost. Err wraps one or more of the
@@ -70,6 +114,14 @@ type GeneratorOptions struct {
 	// Now is the clock for Draft.Created and attempt durations. Default
 	// time.Now.
 	Now func() time.Time
+	// Pseudonymizer, if set, replaces the record's identifiers before it
+	// is rendered: the prompt then holds the pseudonymized record, its
+	// notes included (fenced as untrusted data), and the model's plan is
+	// restored before the draft is returned. Unset, the record is rendered
+	// as it is, without identifiers and without notes unless
+	// Prompt.IncludeNotes is set. careguard.Pipeline sets it for models
+	// that are not local.
+	Pseudonymizer Pseudonymizer
 }
 
 // Generator drafts care plans with a language model: it renders the record,
@@ -86,6 +138,20 @@ type Generator struct {
 	opts     GeneratorOptions
 	log      *slog.Logger
 	now      func() time.Time
+}
+
+// Provider returns the provider the generator asks.
+func (g *Generator) Provider() providers.Provider { return g.provider }
+
+// Pseudonymizer returns the generator's pseudonymizer, nil if it has none.
+func (g *Generator) Pseudonymizer() Pseudonymizer { return g.opts.Pseudonymizer }
+
+// WithPseudonymizer returns a copy of g that uses p (nil: none) as its
+// GeneratorOptions.Pseudonymizer. g itself is unchanged.
+func (g *Generator) WithPseudonymizer(p Pseudonymizer) *Generator {
+	c := *g
+	c.opts.Pseudonymizer = p
+	return &c
 }
 
 // NewGenerator returns a generator over p. It fails only if opts.Schema is
@@ -137,6 +203,13 @@ func NewGenerator(p providers.Provider, opts *GeneratorOptions) (*Generator, err
 // and the like work; a cancelled ctx gives an error wrapping ctx.Err()). Provider errors end generation at
 // once: retrying transport failures is the provider middleware's job, and
 // they are never pasted into a prompt.
+//
+// With a Pseudonymizer, the record is pseudonymized first (a failure wraps
+// ErrPseudonymize, before any call), every request is vetted by the
+// restorer if it is a PromptChecker (a rejection wraps ErrPromptRejected,
+// and nothing is sent), and the accepted plan is restored; a plan that
+// cannot be restored is repaired like an invalid one. The draft cites rec's
+// fact IDs and carries rec's fingerprint and as-of date.
 func (g *Generator) Draft(ctx context.Context, rec *patient.Record) (*Draft, error) {
 	if rec == nil {
 		return nil, errors.New("careplan: Draft: nil record")
@@ -144,7 +217,19 @@ func (g *Generator) Draft(ctx context.Context, rec *patient.Record) (*Draft, err
 	if rec.Demographics().IsDeceased() {
 		return nil, &GenerationError{Err: ErrDeceased}
 	}
-	base := Messages(rec, g.opts.Prompt)
+	prompted, restorer, err := g.pseudonymize(ctx, rec)
+	if err != nil {
+		return nil, &GenerationError{Err: err}
+	}
+	promptOpts := g.opts.Prompt
+	var checker PromptChecker
+	if restorer != nil {
+		o := promptOpts.withDefaults()
+		o.Deidentified = true
+		promptOpts = &o
+		checker, _ = restorer.(PromptChecker)
+	}
+	base := Messages(prompted, promptOpts)
 	msgs := base
 	var attempts []Attempt
 	var used providers.Usage
@@ -160,6 +245,12 @@ func (g *Generator) Draft(ctx context.Context, rec *patient.Record) (*Draft, err
 			g.log.LogAttrs(ctx, slog.LevelWarn, "careplan: token budget exhausted",
 				slog.Int("attempts", len(attempts)), slog.Int("tokens", used.Total()), slog.Int("budget", g.opts.TokenBudget))
 			return fail(ErrTokenBudget)
+		}
+		if checker != nil {
+			if err := checker.CheckPrompt(msgs); err != nil {
+				g.log.LogAttrs(ctx, slog.LevelError, "careplan: prompt rejected before sending", slog.Int("attempts", len(attempts)))
+				return fail(fmt.Errorf("%w: %w", ErrPromptRejected, err))
+			}
 		}
 		req := &providers.Request{Messages: msgs, Schema: g.wire, MaxTokens: g.opts.MaxTokens, Temperature: g.opts.Temperature}
 		start := g.now()
@@ -203,7 +294,10 @@ func (g *Generator) Draft(ctx context.Context, rec *patient.Record) (*Draft, err
 				repair = emptyRepair
 				break
 			}
-			plan, verr := g.parse(resp.Text, rec)
+			plan, verr := g.parse(resp.Text, prompted)
+			if verr == nil && restorer != nil {
+				plan, verr = restore(restorer, plan)
+			}
 			if verr == nil {
 				a.Outcome = OutcomeAccepted
 				attempts = append(attempts, a)
@@ -233,6 +327,49 @@ func (g *Generator) Draft(ctx context.Context, rec *patient.Record) (*Draft, err
 		return fail(errors.Join(ErrAttemptsExhausted, ErrTruncated))
 	}
 	return fail(ErrAttemptsExhausted)
+}
+
+// pseudonymize returns the record to render and, with a Pseudonymizer,
+// the restorer for the reply.
+func (g *Generator) pseudonymize(ctx context.Context, rec *patient.Record) (*patient.Record, Restorer, error) {
+	if g.opts.Pseudonymizer == nil {
+		return rec, nil, nil
+	}
+	prec, restorer, err := g.opts.Pseudonymizer.Pseudonymize(ctx, rec)
+	switch {
+	case err != nil:
+		if ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
+			err = errors.Join(err, ctx.Err())
+		}
+		return nil, nil, fmt.Errorf("%w: %w", ErrPseudonymize, err)
+	case prec == nil || restorer == nil:
+		return nil, nil, fmt.Errorf("%w: no record or no restorer returned", ErrPseudonymize)
+	case !slices.Equal(prec.FactIDs(), rec.FactIDs()):
+		// An ID's letter is its kind, so equal IDs mean equal kinds.
+		return nil, nil, fmt.Errorf("%w: the pseudonymized record has other fact IDs", ErrPseudonymize)
+	}
+	return prec, restorer, nil
+}
+
+// restore restores a plan, turning a failure into the violations a repair
+// request lists.
+func restore(r Restorer, plan *Plan) (*Plan, []Violation) {
+	out, err := r.Restore(plan)
+	if err == nil && out != nil {
+		return out, nil
+	}
+	if err == nil {
+		return nil, []Violation{{Message: "the reply could not be restored"}}
+	}
+	errs := []error{err}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		errs = j.Unwrap()
+	}
+	vs := make([]Violation, 0, len(errs))
+	for _, e := range errs {
+		vs = append(vs, Violation{Message: e.Error()})
+	}
+	return nil, vs
 }
 
 // maxEchoedReply bounds how much of a rejected reply is sent back.

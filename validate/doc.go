@@ -27,6 +27,17 @@
 //     medication list and, above all, what a draft proposes against what
 //     the patient takes. A deployer plugs a licensed interaction database in
 //     through [MedicationSafetyOptions].Interactions.
+//   - [PHI]: identifiers of the record where they should not be (critical,
+//     [CategoryPHI]): any identifier in the outbound prompt
+//     ([Input].Prompt); record numbers, contact points, street addresses,
+//     ZIP codes, the birth date and SSN-shaped numbers anywhere in the
+//     draft; relatives and other people the notes name in patient-facing
+//     text.
+//   - [Injection]: text in a note that reads like instructions to a model
+//     (overrides, forged SYSTEM turns and control tokens, review steering,
+//     forged fences, fake JSON, hidden characters, encoded payloads): a
+//     warning ([CategoryInjection]) with the note's ID and byte offsets in
+//     [Finding].Span; and the same in the draft's own text.
 //
 // Findings never decide anything by themselves; package riskroute turns
 // them into a review tier (a warning needs at least a nurse, a critical

@@ -98,6 +98,29 @@ type Finding struct {
 	Source terminology.Source `json:"source"`
 	// Suggestion says how to resolve the finding.
 	Suggestion string `json:"suggestion,omitempty"`
+	// Span, when set, locates the finding in the free text of a fact
+	// (instruction-like text in a note).
+	Span *Span `json:"span,omitempty"`
+}
+
+// Span locates a finding in a fact's free text: bytes [Start, End) of the
+// text of the fact FactID (a note's Text).
+type Span struct {
+	FactID string `json:"fact_id"`
+	Start  int    `json:"start"`
+	End    int    `json:"end"`
+}
+
+func compareSpans(a, b *Span) int {
+	switch {
+	case a == nil && b == nil:
+		return 0
+	case a == nil:
+		return -1
+	case b == nil:
+		return 1
+	}
+	return cmp.Or(strings.Compare(a.FactID, b.FactID), cmp.Compare(a.Start, b.Start), cmp.Compare(a.End, b.End))
 }
 
 func (f Finding) String() string {
@@ -115,6 +138,10 @@ func (f Finding) String() string {
 func (f Finding) clone() Finding {
 	f.FactIDs = slices.Clone(f.FactIDs)
 	f.ItemIDs = slices.Clone(f.ItemIDs)
+	if f.Span != nil {
+		sp := *f.Span
+		f.Span = &sp
+	}
 	return f
 }
 
@@ -131,5 +158,6 @@ func compareFindings(a, b Finding) int {
 		strings.Compare(string(a.Category), string(b.Category)),
 		strings.Compare(a.Suggestion, b.Suggestion),
 		strings.Compare(a.Source.Citation, b.Source.Citation),
+		compareSpans(a.Span, b.Span),
 	)
 }

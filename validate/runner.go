@@ -18,6 +18,14 @@ import (
 type Input struct {
 	Record *patient.Record
 	Draft  *careplan.Draft
+	// Prompt, when set, is the text that was sent to a model to make the
+	// draft (every message, concatenated) and was meant to hold no
+	// identifier; the PHI validator checks it. Leave it empty when the
+	// prompt knowingly held identifiers (a local model, by the caller's
+	// choice). careplan.Generator vets its own prompts before sending them
+	// when it pseudonymizes, so careguard.Pipeline leaves it empty; set it
+	// when drafting some other way.
+	Prompt string
 }
 
 // Validator checks a draft and reports findings.

@@ -29,6 +29,10 @@
 // Unless a step sets its usage, a reply reports the deterministic estimate
 // of [EstimateUsage], so callers can test token budgets.
 //
+// A Model implements [providers.Locality]: it reports that it is remote,
+// like a vendor's API, so that code under test pseudonymizes prompts as it
+// would in production, unless it was made with [Options.Local].
+//
 // # Errors
 //
 // Failed calls return a *[providers.Error] classified by its

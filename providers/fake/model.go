@@ -36,6 +36,11 @@ type Options struct {
 	// RepeatLast makes the last step answer every call once the others
 	// are used, instead of failing with [ErrScriptExhausted].
 	RepeatLast bool
+	// Local makes [Model.Local] report true, as a model served on this
+	// machine would. By default the Model reports that it is remote, like
+	// a vendor's API, so that code under test takes the path it takes in
+	// production (careguard pseudonymizes prompts for remote models).
+	Local bool
 }
 
 // Model is an in-memory [providers.Provider] that answers from a script of
@@ -49,6 +54,7 @@ type Model struct {
 	mu         sync.Mutex
 	name       string
 	repeatLast bool
+	local      bool
 	fn         Func
 	steps      []Step
 	next       int    // index of the next unused step
@@ -56,7 +62,10 @@ type Model struct {
 	calls      []record
 }
 
-var _ providers.Provider = (*Model)(nil)
+var (
+	_ providers.Provider = (*Model)(nil)
+	_ providers.Locality = (*Model)(nil)
+)
 
 // New returns a Model that answers calls with steps, in order, with the
 // default [Options].
@@ -71,9 +80,15 @@ func NewWithOptions(opts *Options, steps ...Step) *Model {
 	if opts != nil {
 		m.name = opts.Model
 		m.repeatLast = opts.RepeatLast
+		m.local = opts.Local
 	}
 	return m
 }
+
+// Local reports whether the Model was made with [Options.Local]: whether
+// it stands in for a model on this machine. It implements
+// [providers.Locality]. A Model made with [New] or [NewFunc] is remote.
+func (m *Model) Local() bool { return m.local }
 
 // NewFunc returns a Model that answers each call with fn, once any steps
 // added with [Model.Add] are used. In fn's reply, an empty Provider becomes

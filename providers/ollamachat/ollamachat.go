@@ -5,7 +5,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"net"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/tmc/langchaingo/llms"
@@ -73,10 +75,14 @@ type Client struct {
 	maxTokens    int
 	temperature  *float64
 	schemaFormat bool
+	local        bool
 	now          func() time.Time
 }
 
-var _ providers.Provider = (*Client)(nil)
+var (
+	_ providers.Provider = (*Client)(nil)
+	_ providers.Locality = (*Client)(nil)
+)
 
 // New returns a client for model (as Ollama names it, e.g. "llama3.1:8b").
 //
@@ -122,7 +128,28 @@ func New(model string, opts *Options) (*Client, error) {
 		t := *o.Temperature
 		temp = &t
 	}
-	return &Client{llm: llm, model: model, maxTokens: o.MaxTokens, temperature: temp, schemaFormat: o.SchemaFormat, now: o.Now}, nil
+	return &Client{llm: llm, model: model, maxTokens: o.MaxTokens, temperature: temp, schemaFormat: o.SchemaFormat,
+		local: loopback(o.BaseURL), now: o.Now}, nil
+}
+
+// Local reports whether the server is on this machine: BaseURL's host is
+// "localhost" or a loopback address (127.0.0.0/8, ::1). It implements
+// [providers.Locality], which careguard uses to decide whether prompts
+// must be de-identified before they are sent. It trusts that
+// Options.HTTPClient, if set, delivers requests to BaseURL.
+func (c *Client) Local() bool { return c.local }
+
+func loopback(base string) bool {
+	u, err := url.Parse(base)
+	if err != nil {
+		return false
+	}
+	host := u.Hostname()
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // Model returns the model the client asks for.
