@@ -24,6 +24,6 @@ func Example() {
 	fmt.Println(res.Decision.Tier, res.Decision.Notify)
 	// Output:
 	// guideline 20 items
-	// 0 findings
+	// 1 findings
 	// nurse_review [nurse]
 }

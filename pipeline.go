@@ -81,10 +81,13 @@ const (
 )
 
 // DefaultValidators returns the validators a Pipeline runs by default:
-// grounding, PHI leaks and prompt injection.
+// grounding, medication safety, care-plan completeness, PHI leaks and
+// prompt injection.
 func DefaultValidators() []validate.Validator {
 	return []validate.Validator{
 		validate.NewGrounding(nil),
+		validate.DefaultMedicationSafety(),
+		validate.NewCompleteness(nil),
 		validate.NewPHI(nil),
 		validate.NewInjection(nil),
 	}

@@ -281,5 +281,5 @@ func Example_deidentify() {
 	// true
 	// true false
 	// Ask Philippa Quarterfield to arrange transport
-	// [grounding phi injection] physician_review
+	// [grounding medication-safety completeness phi injection] physician_review
 }

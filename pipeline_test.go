@@ -49,7 +49,12 @@ func TestPipelineOfflineDefault(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, careplan.OriginGuideline, res.Draft.Origin, "no model unless one is configured")
 	assert.Equal(t, validatorNames(), res.Report.Ran, "every default validator runs")
-	assert.Empty(t, res.Report.Findings)
+	// The guideline plan itself is clean; what remains is information about
+	// the record (here: long-term warfarin at 69, which Beers allows to
+	// continue when the INR is well controlled).
+	require.Len(t, res.Report.Findings, 1)
+	assert.Equal(t, "older-adult.warfarin", res.Report.Findings[0].RuleID)
+	assert.Equal(t, validate.SeverityInfo, res.Report.Max(), "no finding above info")
 	assert.Equal(t, riskroute.TierNurseReview, res.Decision.Tier, "a care plan always needs at least a nurse")
 	assert.Nil(t, res.FallbackReason)
 }
