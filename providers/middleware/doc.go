@@ -49,6 +49,10 @@
 // tests that need time to pass run under testing/synctest, as this
 // package's own do. Nothing here keeps a goroutine running between calls.
 //
+// Every wrapper passes on [providers.Locality]: it is local exactly when
+// what it wraps is, and a [Fallback] only when both its providers are, so a
+// local model behind middleware is still recognised as local.
+//
 // # Errors
 //
 // The middleware passes the wrapped provider's errors through, and adds
