@@ -21,7 +21,9 @@ func (b *Breaker) Local() bool { return providers.IsLocal(b.p) }
 
 // Local reports whether both the primary and the secondary provider are
 // local: a fallback may send to either.
-func (f *Fallback) Local() bool { return providers.IsLocal(f.primary) && providers.IsLocal(f.secondary) }
+func (f *Fallback) Local() bool {
+	return providers.IsLocal(f.primary) && providers.IsLocal(f.secondary)
+}
 
 var (
 	_ providers.Locality = (*Retry)(nil)
