@@ -18,6 +18,12 @@
 // finding always reaches a physician. A deployer's policy may raise tiers
 // but never lower them.
 //
+// Before a prompt leaves the process for a provider that does not declare
+// itself local (providers.Locality), the pipeline pseudonymizes the record
+// with package deid: identifiers become typed placeholders, dates shift, the
+// prompt is checked for leftovers before it is sent, and the reply is
+// restored before it is validated ([Options].Deidentify).
+//
 // Every stage is replaceable through [Options] except the router's safety
 // floor.
 //

@@ -16,9 +16,8 @@
 // modes, and replies are always validated against the full schema.
 //
 // [Generator.Draft] renders the record as compact cited text ([Messages],
-// [RenderRecord]) with no identifiers (free-text notes only when the
-// caller opts in, fenced as untrusted data), asks the provider for a plan,
-// then checks the reply: truncation and refusal first, then JSON
+// [RenderRecord]) with no structured identifiers, asks the provider for a
+// plan, then checks the reply: truncation and refusal first, then JSON
 // extraction ([ExtractJSON]), the schema, and consistency with the record
 // ([CheckRecord]: cited facts exist, medication changes name real
 // medications). A rejected reply is re-asked with the exact violations and
@@ -26,21 +25,33 @@
 // errors end generation and are never pasted into a prompt. Every attempt
 // is returned with its usage, on success and on failure.
 //
+// With a [Pseudonymizer] (package deid provides one; the root pipeline
+// sets it by default for remote providers) the generator renders a
+// pseudonymized copy of the record, whose fact IDs are the original ones,
+// checks every outbound prompt for leftover identifiers when the
+// pseudonymizer offers a [PromptChecker], and restores the reply with its
+// [Restorer] before checking it. Free-text notes are rendered, fenced as
+// untrusted data, only when they have been de-identified or the caller
+// opts in with PromptOptions.IncludeNotes.
+//
 // [GuidelineDrafter.Draft] needs no model: it is the offline default and
-// the fallback when a model is down.
+// the fallback when a model is down. Every open care gap (package caregap)
+// becomes a cited plan item; prescribing stays a physician task.
 //
 // # Errors
 //
 // [Generator.Draft] returns a *[GenerationError] carrying every attempt; it
 // wraps [ErrAttemptsExhausted] (with [ErrTruncated] when the last reply was
-// cut off), [ErrTokenBudget], [ErrRefused], [ErrContentFiltered], or the
-// provider's *providers.Error. [Schema.Decode] returns a *[ValidationError]
-// wrapping [ErrInvalidPlan], an error wrapping [ErrNotJSON], or
-// [ErrNoRecord];
-// [ExtractJSON] returns errors wrapping [ErrNotJSON] or [ErrReplyTooLarge].
-// [GuidelineDrafter.Draft] returns [ErrNothingToPlan] for a record it has
-// no rules for. Both drafters return [ErrDeceased] for a patient who has
-// died, before any model is called. [MakeStrict] returns errors wrapping [ErrStrictUnsupported].
+// cut off), [ErrTokenBudget], [ErrRefused], [ErrContentFiltered],
+// [ErrPseudonymize] (the record could not be pseudonymized),
+// [ErrPromptRejected] (an outbound prompt still held an identifier; nothing
+// was sent), or the provider's *providers.Error. [Schema.Decode] returns a
+// *[ValidationError] wrapping [ErrInvalidPlan], an error wrapping
+// [ErrNotJSON], or [ErrNoRecord]; [ExtractJSON] returns errors wrapping
+// [ErrNotJSON] or [ErrReplyTooLarge]. [GuidelineDrafter.Draft] returns
+// [ErrNothingToPlan] for a record it has no rules for. Both drafters return
+// [ErrDeceased] for a patient who has died, before any model is called.
+// [MakeStrict] returns errors wrapping [ErrStrictUnsupported].
 //
 // # Concurrency
 //

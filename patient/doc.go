@@ -44,6 +44,11 @@
 // too. [Note] text is untrusted: it may hold anything, including text that
 // reads like instructions, and careguard only ever quotes it as data.
 //
+// [Record.Rewrite] returns a copy with its times, free text and identity
+// transformed by the caller's functions and its fact IDs unchanged; package
+// deid uses it to pseudonymize a record so that a plan drafted from the
+// copy still cites the original facts.
+//
 // # Errors
 //
 // Build reports every problem at once, joined with [errors.Join]. Each is a

@@ -16,7 +16,14 @@
 //     ingredient or name) that is active unless the change stops it; a start
 //     does not propose what the patient already takes; an existing problem
 //     cites a condition; an item's RxNorm code and name denote the same
-//     drug.
+//     drug. In free text (summary, titles, rationales, descriptions,
+//     topics) stated HbA1c, eGFR, UACR, LDL and blood-pressure values must
+//     match the record, stated ages must be right, named conditions must be
+//     in the record and drugs called current must be current; targets such
+//     as "below 7%" are not claims about the record.
+//   - [Completeness]: open care gaps (package caregap) that no plan item
+//     addresses (warning, with the gap's guideline as source), and HbA1c
+//     goals below 6.5% for adults 65 and older or above 9%.
 //   - [MedicationSafety]: drug–drug interactions (from an
 //     [InteractionSource]: by default the ONC high-priority pairs as
 //     critical and the ONC non-interruptive pairs as info, in an
