@@ -366,10 +366,15 @@ type issued struct {
 	monthDays map[int]bool      // month*100+day of dates written without a year
 	months    map[int]bool      // year*12+month of dates written to the month
 	text      map[string]string // each date written in text, to the text it replaced (the first)
+	// bareMonths holds each month written alone ("since Jun."), to the
+	// text it replaced. Restoring finds these by their exact text, not by
+	// the cue word before them, which another replacement may have taken.
+	bareMonths map[string]string
 }
 
 func newIssued() issued {
-	return issued{days: map[int64]bool{}, monthDays: map[int]bool{}, months: map[int]bool{}, text: map[string]string{}}
+	return issued{days: map[int64]bool{}, monthDays: map[int]bool{}, months: map[int]bool{}, text: map[string]string{},
+		bareMonths: map[string]string{}}
 }
 
 func dayNumber(t time.Time) int64 {

@@ -324,6 +324,9 @@ func (st *state) replace(s string, fr frame) string {
 			// text may not show.
 			if w := fr.renderDate(s, sp); st.issued.text[w] == "" {
 				st.issued.text[w] = s[sp.start:sp.end]
+				if sp.date.kind == dMonthOnly {
+					st.issued.bareMonths[w] = s[sp.start:sp.end]
+				}
 			}
 		}
 	}

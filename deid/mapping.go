@@ -224,7 +224,9 @@ func (m *mapping) restore(s, field string, dates bool) (string, []error) {
 		}
 		i = p.end - 1
 	}
-	if dates && strings.ContainsAny(s, "0123456789") {
+	// Dates are looked for in every text: a month written alone ("since
+	// Jun.") has no digit.
+	if dates {
 		sc := newScanner(m.lx, modeRestore, frame{asOf: m.shiftedAsOf, days: -m.days, months: -m.months})
 		sc.scan(s)
 		// Only the dates the pseudonymized record held move back; one
@@ -237,10 +239,46 @@ func (m *mapping) restore(s, field string, dates bool) (string, []error) {
 				}
 			}
 		}
+		sc.spans = append(sc.spans, bareMonthSpans(s, m.issued.bareMonths, sc.spans)...)
 		sc.spans = append(sc.spans, spans...)
 		spans = sc.resolve(nil, "")
 	}
 	return render(s, spans, frame{asOf: m.shiftedAsOf, days: -m.days, months: -m.months}), errs
+}
+
+// bareMonthSpans finds, as whole words, the months the pseudonymization
+// wrote alone that the scanner did not recognise as dates (because the cue
+// before them, such as "since", was itself replaced), and maps each back
+// to the text it replaced.
+func bareMonthSpans(s string, bare map[string]string, found []span) []span {
+	var out []span
+	for w, orig := range bare {
+		for from := 0; ; {
+			i := strings.Index(s[from:], w)
+			if i < 0 {
+				break
+			}
+			start, end := from+i, from+i+len(w)
+			from = end
+			if !wordEdge(s, start-1) || !wordEdge(s, end) {
+				continue
+			}
+			covered := slices.ContainsFunc(found, func(sp span) bool { return sp.start < end && start < sp.end })
+			if !covered {
+				out = append(out, span{start: start, end: end, kind: KindDate, pri: priDate, repl: orig})
+			}
+		}
+	}
+	return out
+}
+
+// wordEdge reports whether s[i] is not part of a word (or i is outside s).
+func wordEdge(s string, i int) bool {
+	if i < 0 || i >= len(s) {
+		return true
+	}
+	c := s[i]
+	return !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c >= 0x80)
 }
 
 // LeakError reports identifiers of the record found in outbound text. It
