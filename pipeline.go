@@ -81,17 +81,9 @@ const (
 )
 
 // DefaultValidators returns the validators a Pipeline runs by default:
-// grounding, medication safety, care-plan completeness, PHI leaks and
-// prompt injection.
-func DefaultValidators() []validate.Validator {
-	return []validate.Validator{
-		validate.NewGrounding(nil),
-		validate.DefaultMedicationSafety(),
-		validate.NewCompleteness(nil),
-		validate.NewPHI(nil),
-		validate.NewInjection(nil),
-	}
-}
+// validate.DefaultValidators (grounding, medication safety, care-plan
+// completeness, PHI leaks and prompt injection).
+func DefaultValidators() []validate.Validator { return validate.DefaultValidators() }
 
 // Pipeline runs the common case end to end: draft, validate, route. Every
 // stage but the router's safety floor is replaceable through Options.
@@ -211,10 +203,16 @@ func (p *Pipeline) Run(ctx context.Context, rec *patient.Record) (*Result, error
 	if cerr := ctx.Err(); cerr != nil {
 		return nil, cerr
 	}
-	if rep == nil {
+	switch {
+	case rep == nil:
 		// A checker that produced nothing leaves the draft unchecked; the
 		// router sends unchecked drafts to a physician.
 		p.log.LogAttrs(ctx, slog.LevelError, "careguard: checker returned no report", slog.String("error_class", errorClass(err)))
+	case err != nil && rep.Complete():
+		// The checker failed but its report does not say so (a Runner's
+		// does): the draft was not fully checked, so the report must not
+		// read as clean.
+		rep = rep.WithFailure("checker", err)
 	}
 	res.Report = rep
 	res.Decision = p.router.RouteDraft(d, rep)

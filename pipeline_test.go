@@ -130,8 +130,9 @@ func (c brokenChecker) Run(context.Context, *validate.Input) (*validate.Report, 
 func TestPipelineIncompleteValidationGoesToPhysician(t *testing.T) {
 	rec := fixture.MultiMorbid()
 	for name, rep := range map[string]*validate.Report{
-		"no report":         nil,
-		"failed validators": {Ran: []string{"grounding"}, Failed: []*validate.ValidatorError{{Validator: "grounding", Err: errors.New("x")}}},
+		"no report":                            nil,
+		"complete report with a checker error": {Ran: []string{"grounding"}},
+		"failed validators":                    {Ran: []string{"grounding"}, Failed: []*validate.ValidatorError{{Validator: "grounding", Err: errors.New("x")}}},
 	} {
 		t.Run(name, func(t *testing.T) {
 			p, err := careguard.New(&careguard.Options{Checker: brokenChecker{rep}})

@@ -105,17 +105,23 @@ type Report struct {
 func (r *Report) Complete() bool { return r != nil && len(r.Ran) > 0 && len(r.Failed) == 0 }
 
 // Max returns the highest severity among the findings, or 0 when there are
-// none.
+// none or r is nil.
 func (r *Report) Max() Severity {
 	var m Severity
+	if r == nil {
+		return m
+	}
 	for _, f := range r.Findings {
 		m = max(m, f.Severity)
 	}
 	return m
 }
 
-// Count returns how many findings have the given severity.
+// Count returns how many findings have the given severity; 0 for a nil r.
 func (r *Report) Count(s Severity) int {
+	if r == nil {
+		return 0
+	}
 	n := 0
 	for _, f := range r.Findings {
 		if f.Severity == s {
@@ -123,6 +129,37 @@ func (r *Report) Count(s Severity) int {
 		}
 	}
 	return n
+}
+
+// WithFailure returns a copy of r that also lists err as a failure of the
+// named validator, so that the report is incomplete. Callers use it when a
+// checker returns a report together with an error: the error means the
+// draft was not fully checked, and must not be dropped. A nil r gives a
+// report holding only the failure.
+func (r *Report) WithFailure(validator string, err error) *Report {
+	out := &Report{}
+	if r != nil {
+		out.Findings = slices.Clone(r.Findings)
+		out.Ran = slices.Clone(r.Ran)
+		out.Failed = slices.Clone(r.Failed)
+	}
+	out.Failed = append(out.Failed, &ValidatorError{Validator: validator, Err: err})
+	return out
+}
+
+// DefaultValidators returns careguard's full validator set: grounding,
+// medication safety, care-plan completeness, PHI leaks and prompt
+// injection. Everything that validates a draft by default (the root
+// pipeline, the CDS Hooks service, review re-validation of edits) uses
+// this one list, so no path checks less than another.
+func DefaultValidators() []Validator {
+	return []Validator{
+		NewGrounding(nil),
+		DefaultMedicationSafety(),
+		NewCompleteness(nil),
+		NewPHI(nil),
+		NewInjection(nil),
+	}
 }
 
 // RunnerOptions configures a Runner. The zero value (or nil) gives the

@@ -197,3 +197,29 @@ func TestSeverityText(t *testing.T) {
 	require.Error(t, json.Unmarshal([]byte(`"urgent"`), &s))
 	assert.Equal(t, "severity(9)", validate.Severity(9).String())
 }
+
+// A checker error that comes with a report must not be dropped: the report
+// becomes incomplete, and routing sends the draft to a physician.
+func TestReportWithFailure(t *testing.T) {
+	rep := &validate.Report{Ran: []string{"grounding"}, Findings: []validate.Finding{finding("a", validate.SeverityInfo)}}
+	require.True(t, rep.Complete())
+	got := rep.WithFailure("checker", errors.New("interaction database unavailable"))
+	assert.False(t, got.Complete())
+	assert.True(t, rep.Complete(), "the original is not modified")
+	assert.Equal(t, rep.Findings, got.Findings)
+	require.Len(t, got.Failed, 1)
+	assert.Equal(t, "checker", got.Failed[0].Validator)
+
+	var none *validate.Report
+	assert.False(t, none.WithFailure("checker", errors.New("x")).Complete())
+	assert.Zero(t, none.Max())
+	assert.Zero(t, none.Count(validate.SeverityInfo))
+}
+
+func TestDefaultValidators(t *testing.T) {
+	var names []string
+	for _, v := range validate.DefaultValidators() {
+		names = append(names, v.Name())
+	}
+	assert.Equal(t, []string{"grounding", "medication-safety", "completeness", "phi", "injection"}, names)
+}
