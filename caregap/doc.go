@@ -15,6 +15,9 @@
 //   - hypertension: a reading within 12 months; the latest reading below
 //     130/80 mmHg (the guideline goal) and, as a separate rule, below 140/90
 //     mmHg (the CMS165 quality-measure threshold);
+//   - the diabetes and hypertension rules follow adult guidelines and are
+//     not applicable before [AdultAge] (18): children's targets and
+//     intervals differ and are not covered;
 //   - prevention (USPSTF): colorectal (45-75), breast (women 40-74,
 //     biennial), cervical (women 21-65, by age band and method), lung (50-80,
 //     20 pack-years, current or recent smokers), osteoporosis (women 65 and

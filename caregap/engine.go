@@ -181,7 +181,33 @@ func (e *Engine) Evaluate(rec *patient.Record) ([]Gap, error) {
 		ev.colorectalGap(), ev.breastGap(), ev.cervicalGap(), ev.lungGap(), ev.osteoporosisGap(), ev.aaaGap(),
 		ev.hepatitisCGap(), ev.primaryStatinGap(),
 	}
+	if ev.age < AdultAge {
+		for i, g := range gaps {
+			if adultOnly(g.RuleID) {
+				gaps[i] = ev.finish(ev.gap(g.RuleID), StatusNotApplicable, time.Time{},
+					fmt.Sprintf("Age %d: the rule's guideline is for adults (%d and over); children's targets and intervals differ and are not covered.", ev.age, AdultAge),
+					[]string{patient.DemographicsID})
+			}
+		}
+	}
 	return gaps, nil
+}
+
+// AdultAge is the age from which the rules written for adults apply.
+const AdultAge = 18
+
+// adultOnly reports whether a rule's population is adults without an age
+// band of its own: the diabetes and hypertension rules, whose ADA and
+// ACC/AHA sources are adult guidelines (children with type 2 diabetes or
+// high blood pressure are covered by the ADA's Section 14 and the AAP's
+// 2017 guideline, with other targets and intervals).
+func adultOnly(rule string) bool {
+	switch rule {
+	case RuleHbA1c, RuleKidneyEvaluation, RuleEyeExam, RuleACEInhibitorOrARB, RuleMetforminReview,
+		RuleBPMeasured, RuleBPTarget:
+		return true
+	}
+	return false
 }
 
 func appendMed(ms []patient.Medication, m patient.Medication) []patient.Medication {

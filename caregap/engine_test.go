@@ -383,3 +383,40 @@ func TestFilter(t *testing.T) {
 	assert.Equal(t, "c", got[1].RuleID)
 	assert.Empty(t, caregap.Filter(gaps, caregap.StatusUnknown))
 }
+
+// TestChildrenAreOutsideAdultRules: the diabetes and hypertension rules are
+// adult guidelines; a 15-year-old with both conditions is outside them
+// (not an open gap with adult targets), and becomes inside at 18.
+func TestChildrenAreOutsideAdultRules(t *testing.T) {
+	e, err := caregap.New(nil)
+	require.NoError(t, err)
+	adult := []string{caregap.RuleHbA1c, caregap.RuleKidneyEvaluation, caregap.RuleEyeExam, caregap.RuleMetforminReview,
+		caregap.RuleBPMeasured, caregap.RuleBPTarget, caregap.RuleBPQualityThreshold, caregap.RuleDiabetesStatin}
+	tests := []struct {
+		name   string
+		born   string
+		inside bool
+	}{
+		{"age 15", "2011-06-01", false},
+		{"age 17, a day before 18", "2008-11-02", false},
+		{"age 18", "2008-11-01", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := spec{born: tt.born, sex: patient.SexMale, add: with(cond(t2dm), cond(htn), med(metformin), lab("98979-8", 40, "mL/min/{1.73_m2}", "2026-10-01"))}.build(t)
+			gaps, err := e.Evaluate(rec)
+			require.NoError(t, err)
+			for _, g := range gaps {
+				if !slices.Contains(adult, g.RuleID) {
+					continue
+				}
+				if tt.inside && g.RuleID != caregap.RuleDiabetesStatin {
+					assert.NotEqual(t, caregap.StatusNotApplicable, g.Status, "%s applies at 18: %s", g.RuleID, g.Reason)
+				} else if !tt.inside {
+					assert.Equal(t, caregap.StatusNotApplicable, g.Status, "%s is an adult rule: %s", g.RuleID, g.Reason)
+					assert.Contains(t, g.Facts, patient.DemographicsID, "the age is the fact it rests on: %s", g.RuleID)
+				}
+			}
+		})
+	}
+}
