@@ -139,7 +139,17 @@ func (b *Breaker) Generate(ctx context.Context, req *providers.Request) (*provid
 	if err != nil {
 		return nil, err
 	}
-	resp, err := b.p.Generate(ctx, req)
+	done := false
+	defer func() {
+		if !done {
+			// The provider panicked: a failure, recorded before the panic
+			// goes on, so that a half-open breaker is not left waiting
+			// for a probe that never ends.
+			b.record(probe, true, false)
+		}
+	}()
+	resp, err := generate(ctx, b.p, req, "breaker")
+	done = true
 	b.record(probe, err != nil && ctx.Err() == nil && b.isFailure(err), err != nil && ctx.Err() != nil)
 	return resp, err
 }

@@ -59,7 +59,10 @@
 // its own as *[providers.Error] values: [ErrAttemptTimeout]
 // ([providers.CodeTimeout]), [ErrOpen] ([providers.CodeUnavailable], with
 // RetryAfter), [ErrRateLimitDeadline] ([providers.CodeRateLimited], with
-// RetryAfter). [Retry] and [Fallback] wrap their final error in an
+// RetryAfter), [ErrNoReply] ([providers.CodeUnknown], for a wrapped
+// provider that returns neither a reply nor an error). A provider that
+// panics inside a [Breaker] counts as a failure before the panic goes on.
+// [Retry] and [Fallback] wrap their final error in an
 // *[AttemptsError], which errors.Is, errors.As and [providers.CodeOf] see
 // through. Whenever the caller's ctx is done, the error wraps ctx.Err() and
 // is classified [providers.CodeCanceled] or [providers.CodeTimeout], so no

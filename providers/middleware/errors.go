@@ -17,7 +17,21 @@ var (
 	// ErrRateLimitDeadline: waiting for the [RateLimit] would pass the
 	// call's deadline, so the call was not made.
 	ErrRateLimitDeadline = errors.New("middleware: rate limit wait would pass the deadline")
+	// ErrNoReply: the wrapped provider returned neither a reply nor an
+	// error, which breaks the providers.Provider contract.
+	ErrNoReply = errors.New("middleware: provider returned no reply and no error")
 )
+
+// generate calls p and turns a (nil, nil) return, which breaks the
+// Provider contract, into a *providers.Error of providers.CodeUnknown
+// wrapping [ErrNoReply], so that no middleware dereferences a nil reply.
+func generate(ctx context.Context, p providers.Provider, req *providers.Request, op string) (*providers.Response, error) {
+	resp, err := p.Generate(ctx, req)
+	if resp == nil && err == nil {
+		return nil, &providers.Error{Op: op, Code: providers.CodeUnknown, Err: ErrNoReply}
+	}
+	return resp, err
+}
 
 // AttemptsError is the error of a [Retry] or [Fallback] call that failed: it
 // wraps the last attempt's error (for Fallback, the secondary's error, then

@@ -48,7 +48,7 @@ func NewFallback(primary, secondary providers.Provider, opts *FallbackOptions) *
 // secondary's error and then the primary's, so [providers.CodeOf] gives
 // the secondary's code and errors.Is matches either.
 func (f *Fallback) Generate(ctx context.Context, req *providers.Request) (*providers.Response, error) {
-	resp, err := f.primary.Generate(ctx, req)
+	resp, err := generate(ctx, f.primary, req, "fallback")
 	if err == nil {
 		return resp, nil
 	}
@@ -59,7 +59,7 @@ func (f *Fallback) Generate(ctx context.Context, req *providers.Request) (*provi
 		return nil, err
 	}
 	spent := spentBy(err)
-	resp, err2 := f.secondary.Generate(ctx, req)
+	resp, err2 := generate(ctx, f.secondary, req, "fallback")
 	if err2 == nil {
 		return withUsage(resp, spent), nil
 	}

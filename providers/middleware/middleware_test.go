@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -648,4 +649,67 @@ func BenchmarkStackOverhead(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// providerFunc adapts a function to providers.Provider, for providers that
+// break the contract in ways the fake cannot script.
+type providerFunc func(context.Context, *providers.Request) (*providers.Response, error)
+
+func (f providerFunc) Generate(ctx context.Context, req *providers.Request) (*providers.Response, error) {
+	return f(ctx, req)
+}
+
+// TestNoReply: a provider that returns neither a reply nor an error gets a
+// typed error from every middleware, never a nil dereference.
+func TestNoReply(t *testing.T) {
+	t.Parallel()
+	none := providerFunc(func(context.Context, *providers.Request) (*providers.Response, error) { return nil, nil })
+	tests := []struct {
+		name string
+		p    providers.Provider
+	}{
+		{"retry", middleware.NewRetry(none, &middleware.RetryOptions{MaxAttempts: 1})},
+		{"timeout", middleware.NewTimeout(none, time.Minute)},
+		{"timeout, unbounded", middleware.NewTimeout(none, 0)},
+		{"rate limit", middleware.NewRateLimit(none, &middleware.RateLimitOptions{TokensPerMinute: 1000, RequestsPerMinute: 60})},
+		{"breaker", middleware.NewBreaker(none, nil)},
+		{"fallback", middleware.NewFallback(none, none, nil)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp, err := tt.p.Generate(t.Context(), ask())
+			require.ErrorIs(t, err, middleware.ErrNoReply)
+			assert.Nil(t, resp)
+			assert.Equal(t, providers.CodeUnknown, providers.CodeOf(err))
+		})
+	}
+}
+
+// TestBreakerProbePanics: a probe whose provider panics counts as a failed
+// probe, so the breaker reopens instead of refusing every call forever.
+func TestBreakerProbePanics(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		var calls atomic.Int32
+		p := providerFunc(func(context.Context, *providers.Request) (*providers.Response, error) {
+			switch calls.Add(1) {
+			case 1:
+				return nil, &providers.Error{Provider: "test", Code: providers.CodeUnavailable}
+			case 2:
+				panic("provider bug")
+			}
+			return &providers.Response{Text: "ok", FinishReason: providers.FinishStop}, nil
+		})
+		b := middleware.NewBreaker(p, &middleware.BreakerOptions{FailureThreshold: 1, Cooldown: time.Minute})
+		_, err := b.Generate(t.Context(), ask())
+		require.Error(t, err)
+		require.Equal(t, middleware.BreakerOpen, b.State())
+		time.Sleep(time.Minute)
+		require.Panics(t, func() { _, _ = b.Generate(t.Context(), ask()) })
+		assert.Equal(t, middleware.BreakerOpen, b.State(), "the panicking probe failed")
+		time.Sleep(time.Minute)
+		_, err = b.Generate(t.Context(), ask())
+		require.NoError(t, err, "the next probe is let through")
+		assert.Equal(t, middleware.BreakerClosed, b.State())
+	})
 }

@@ -115,7 +115,7 @@ func (r *RateLimit) Generate(ctx context.Context, req *providers.Request) (*prov
 			return nil, err
 		}
 	}
-	resp, err := r.p.Generate(ctx, req)
+	resp, err := generate(ctx, r.p, req, "ratelimit")
 	if r.tokens != nil {
 		var used int
 		if err == nil {

@@ -105,7 +105,7 @@ func (r *Retry) Generate(ctx context.Context, req *providers.Request) (*provider
 	start := r.now()
 	var spent providers.Usage
 	for attempt := 1; ; attempt++ {
-		resp, err := r.p.Generate(ctx, req)
+		resp, err := generate(ctx, r.p, req, "retry")
 		if err == nil {
 			return withUsage(resp, spent), nil
 		}

@@ -34,11 +34,11 @@ func NewTimeout(p providers.Provider, d time.Duration) *Timeout {
 // wrapping [ErrAttemptTimeout] and the provider's error.
 func (t *Timeout) Generate(ctx context.Context, req *providers.Request) (*providers.Response, error) {
 	if t.d <= 0 {
-		return t.p.Generate(ctx, req)
+		return generate(ctx, t.p, req, "timeout")
 	}
 	actx, cancel := context.WithTimeoutCause(ctx, t.d, ErrAttemptTimeout)
 	defer cancel()
-	resp, err := t.p.Generate(actx, req)
+	resp, err := generate(actx, t.p, req, "timeout")
 	if err == nil {
 		return resp, nil
 	}
