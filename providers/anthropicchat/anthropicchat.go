@@ -39,11 +39,19 @@ type Options struct {
 	BaseURL string
 	// Model names the model; default [DefaultModel].
 	Model string
-	// HTTPClient sends the requests. Default: a new *http.Client with no
-	// timeout (calls are bounded by their context).
+	// HTTPClient sends the requests. Default: a new *http.Client of the
+	// adapter's own, with no timeout (calls are bounded by their context)
+	// and no proxy: HTTP_PROXY, HTTPS_PROXY and NO_PROXY are never read,
+	// so where prompts go does not depend on the environment. Pass a
+	// client configured with a proxy to use one.
 	HTTPClient interface {
 		Do(*http.Request) (*http.Response, error)
 	}
+	// MaxResponseBytes bounds a reply's body: reading past it fails the
+	// call with a *providers.Error of providers.CodeUnknown wrapping
+	// ErrMalformedResponse, so that a broken or hostile server cannot
+	// exhaust memory. Default 16 MiB; negative is an error.
+	MaxResponseBytes int64
 	// MaxTokens caps replies when Request.MaxTokens is 0; default
 	// [DefaultMaxTokens].
 	MaxTokens int
@@ -84,8 +92,8 @@ var _ providers.Provider = (*Client)(nil)
 // New returns a client for Anthropic with the given API key.
 //
 // It fails with an *[OptionError] if apiKey is empty, BaseURL is not an
-// absolute http(s) URL without query, MaxTokens is negative or Temperature
-// is outside [0, 2].
+// absolute http(s) URL without query, MaxTokens or MaxResponseBytes is
+// negative, or Temperature is outside [0, 2].
 func New(apiKey string, opts *Options) (*Client, error) {
 	var o Options
 	if opts != nil {
@@ -102,6 +110,8 @@ func New(apiKey string, opts *Options) (*Client, error) {
 		return nil, &OptionError{Option: "apiKey", Err: errors.New("empty")}
 	case o.MaxTokens < 0:
 		return nil, &OptionError{Option: "MaxTokens", Err: errors.New("negative")}
+	case o.MaxResponseBytes < 0:
+		return nil, &OptionError{Option: "MaxResponseBytes", Err: errors.New("negative")}
 	case o.Temperature != nil && (*o.Temperature < 0 || *o.Temperature > 2):
 		return nil, &OptionError{Option: "Temperature", Err: errors.New("outside [0, 2]")}
 	}
@@ -113,9 +123,9 @@ func New(apiKey string, opts *Options) (*Client, error) {
 	}
 	var next wire.Doer = o.HTTPClient
 	if next == nil {
-		next = &http.Client{}
+		next = wire.DefaultClient()
 	}
-	tr := &wire.Transport{Next: next}
+	tr := &wire.Transport{Next: next, MaxBody: o.MaxResponseBytes}
 	// The key is passed explicitly, so ANTHROPIC_API_KEY is never read.
 	llm, err := anthropic.New(
 		anthropic.WithToken(apiKey),

@@ -5,9 +5,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/tmc/langchaingo/llms"
@@ -35,11 +37,19 @@ type Options struct {
 	// BaseURL is the server's root ("/api/chat" is appended); default
 	// [DefaultBaseURL].
 	BaseURL string
-	// HTTPClient sends the requests. Default: a new *http.Client with no
-	// timeout (calls are bounded by their context).
+	// HTTPClient sends the requests. Default: a new *http.Client of the
+	// adapter's own, with no timeout (calls are bounded by their context)
+	// and no proxy: HTTP_PROXY, HTTPS_PROXY and NO_PROXY are never read,
+	// so where prompts go does not depend on the environment. Pass a
+	// client configured with a proxy to use one.
 	HTTPClient interface {
 		Do(*http.Request) (*http.Response, error)
 	}
+	// MaxResponseBytes bounds a reply's body: reading past it fails the
+	// call with a *providers.Error of providers.CodeUnknown wrapping
+	// ErrMalformedResponse, so that a broken or hostile server cannot
+	// exhaust memory. Default 16 MiB; negative is an error.
+	MaxResponseBytes int64
 	// MaxTokens caps replies (num_predict) when Request.MaxTokens is 0;
 	// 0 leaves the server's default.
 	MaxTokens int
@@ -88,8 +98,8 @@ var (
 //
 // It fails with an *[OptionError] if model is empty, BaseURL is not an
 // absolute http(s) URL without query (checked here, because langchaingo
-// calls log.Fatal on a URL it cannot parse), MaxTokens is negative or
-// Temperature is outside [0, 2].
+// calls log.Fatal on a URL it cannot parse), MaxTokens or MaxResponseBytes
+// is negative, or Temperature is outside [0, 2].
 func New(model string, opts *Options) (*Client, error) {
 	var o Options
 	if opts != nil {
@@ -103,6 +113,8 @@ func New(model string, opts *Options) (*Client, error) {
 		return nil, &OptionError{Option: "model", Err: errors.New("empty")}
 	case o.MaxTokens < 0:
 		return nil, &OptionError{Option: "MaxTokens", Err: errors.New("negative")}
+	case o.MaxResponseBytes < 0:
+		return nil, &OptionError{Option: "MaxResponseBytes", Err: errors.New("negative")}
 	case o.Temperature != nil && (*o.Temperature < 0 || *o.Temperature > 2):
 		return nil, &OptionError{Option: "Temperature", Err: errors.New("outside [0, 2]")}
 	}
@@ -111,9 +123,9 @@ func New(model string, opts *Options) (*Client, error) {
 	}
 	var next wire.Doer = o.HTTPClient
 	if next == nil {
-		next = &http.Client{}
+		next = wire.DefaultClient()
 	}
-	tr := &wire.Transport{Next: next}
+	tr := &wire.Transport{Next: next, MaxBody: o.MaxResponseBytes, Coalesce: coalesce}
 	// The URL is passed explicitly, so OLLAMA_HOST is never read.
 	llm, err := ollama.New(
 		ollama.WithServerURL(o.BaseURL),
@@ -200,6 +212,54 @@ func (c *Client) Generate(ctx context.Context, req *providers.Request) (resp *pr
 		lerr = errors.New("no final chat response")
 	}
 	return nil, wire.Classify(ctx, ProviderName, ex, lerr, ErrMalformedResponse, c.now, nil)
+}
+
+// coalesce turns a chat response streamed as a sequence of JSON objects
+// (from a server that streams although "stream": false was sent) into one
+// object: the last one, with the message contents joined. langchaingo
+// would join them one chunk at a time, which costs time and memory
+// quadratic in the number of chunks. A body of one object, or one that is
+// not a sequence of objects, is returned unchanged for langchaingo to
+// accept or reject.
+func coalesce(body []byte) []byte {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	var (
+		content strings.Builder
+		last    map[string]json.RawMessage
+		n       int
+	)
+	for {
+		var obj map[string]json.RawMessage
+		if err := dec.Decode(&obj); err == io.EOF {
+			break
+		} else if err != nil || obj == nil {
+			return body
+		}
+		var m struct {
+			Content string `json:"content"`
+		}
+		if raw, ok := obj["message"]; ok {
+			if err := json.Unmarshal(raw, &m); err != nil {
+				return body
+			}
+		}
+		content.WriteString(m.Content)
+		last = obj
+		n++
+	}
+	if n < 2 {
+		return body
+	}
+	msg, err := json.Marshal(map[string]string{"role": "assistant", "content": content.String()})
+	if err != nil {
+		return body
+	}
+	last["message"] = msg
+	out, err := json.Marshal(last)
+	if err != nil {
+		return body
+	}
+	return out
 }
 
 // final is the last object of a chat response.

@@ -79,11 +79,19 @@ type Options struct {
 	// APIVersion is the Azure api-version; default
 	// [DefaultAzureAPIVersion]. Used by [NewAzure] only.
 	APIVersion string
-	// HTTPClient sends the requests. Default: a new *http.Client with no
-	// timeout (calls are bounded by their context).
+	// HTTPClient sends the requests. Default: a new *http.Client of the
+	// adapter's own, with no timeout (calls are bounded by their context)
+	// and no proxy: HTTP_PROXY, HTTPS_PROXY and NO_PROXY are never read,
+	// so where prompts go does not depend on the environment. Pass a
+	// client configured with a proxy to use one.
 	HTTPClient interface {
 		Do(*http.Request) (*http.Response, error)
 	}
+	// MaxResponseBytes bounds a reply's body: reading past it fails the
+	// call with a *providers.Error of providers.CodeUnknown wrapping
+	// ErrMalformedResponse, so that a broken or hostile server cannot
+	// exhaust memory. Default 16 MiB; negative is an error.
+	MaxResponseBytes int64
 	// MaxTokens caps replies when Request.MaxTokens is 0; 0 sends no cap.
 	MaxTokens int
 	// Temperature is used when Request.Temperature is nil; nil sends no
@@ -130,7 +138,7 @@ var _ providers.Provider = (*Client)(nil)
 // New returns a client for OpenAI with the given API key.
 //
 // It fails with an *[OptionError] if apiKey is empty, a URL is not an
-// absolute http(s) URL without query, or MaxTokens is negative.
+// absolute http(s) URL without query, MaxTokens or MaxResponseBytes is negative.
 func New(apiKey string, opts *Options) (*Client, error) {
 	o := options(opts)
 	if apiKey == "" {
@@ -155,7 +163,7 @@ func New(apiKey string, opts *Options) (*Client, error) {
 // the prompt unless Options.Structured says otherwise.
 //
 // It fails with an *[OptionError] if baseURL is not an absolute http(s)
-// URL without query, the model is empty, or MaxTokens is negative.
+// URL without query, the model is empty, MaxTokens or MaxResponseBytes is negative.
 func NewCompatible(baseURL string, opts *Options) (*Client, error) {
 	o := options(opts)
 	o.BaseURL = baseURL
@@ -178,7 +186,7 @@ func NewCompatible(baseURL string, opts *Options) (*Client, error) {
 // deployment the deployment name, and the key is sent in the api-key header.
 //
 // It fails with an *[OptionError] if an argument is empty, endpoint is not
-// an absolute http(s) URL without query, or MaxTokens is negative.
+// an absolute http(s) URL without query, MaxTokens or MaxResponseBytes is negative.
 func NewAzure(endpoint, apiKey, deployment string, opts *Options) (*Client, error) {
 	o := options(opts)
 	switch {
@@ -211,6 +219,9 @@ func newClient(name, key string, o Options, dropAuth bool) (*Client, error) {
 	if o.MaxTokens < 0 {
 		return nil, &OptionError{Option: "MaxTokens", Err: errors.New("negative")}
 	}
+	if o.MaxResponseBytes < 0 {
+		return nil, &OptionError{Option: "MaxResponseBytes", Err: errors.New("negative")}
+	}
 	if t := o.Temperature; t != nil && (*t < 0 || *t > 2) {
 		return nil, &OptionError{Option: "Temperature", Err: errors.New("outside [0, 2]")}
 	}
@@ -219,9 +230,9 @@ func newClient(name, key string, o Options, dropAuth bool) (*Client, error) {
 	}
 	var next wire.Doer = o.HTTPClient
 	if next == nil {
-		next = &http.Client{}
+		next = wire.DefaultClient()
 	}
-	tr := &wire.Transport{Next: next, DropAuthorization: dropAuth}
+	tr := &wire.Transport{Next: next, MaxBody: o.MaxResponseBytes, DropAuthorization: dropAuth}
 	// Every value langchaingo would otherwise read from the environment
 	// (OPENAI_API_KEY, OPENAI_MODEL, OPENAI_BASE_URL, OPENAI_API_BASE,
 	// OPENAI_ORGANIZATION) is passed explicitly.

@@ -49,6 +49,8 @@ func Invalid(req *providers.Request, provider string) error {
 //     [CodeForStatus]), with StatusCode and RetryAfter set;
 //   - no response (connection refused, DNS, TLS, reset): CodeUnavailable,
 //     or CodeTimeout for a network timeout, wrapping the transport's error;
+//   - the body passed the Transport's limit: CodeUnknown wrapping
+//     malformed and [ErrResponseTooLarge];
 //   - the body broke off while read: CodeUnavailable;
 //   - a 2xx response the SDK could not use: CodeUnknown wrapping malformed;
 //   - nothing sent at all: CodeUnknown.
@@ -76,6 +78,13 @@ func Classify(ctx context.Context, provider string, ex *Exchange, sdkErr, malfor
 		}
 		if e.Err == nil {
 			e.Err = fmt.Errorf("HTTP %d %s", ex.Status, http.StatusText(ex.Status))
+		}
+	case errors.Is(ex.BodyErr, ErrResponseTooLarge):
+		// A reply no chat completion comes near: malformed, not an outage
+		// (retrying would read it again).
+		e.Code, e.StatusCode, e.Err = providers.CodeUnknown, ex.Status, ex.BodyErr
+		if malformed != nil {
+			e.Err = fmt.Errorf("%w: %w", malformed, ex.BodyErr)
 		}
 	case ex.BodyErr != nil:
 		e.Code, e.StatusCode, e.Err = providers.CodeUnavailable, ex.Status, fmt.Errorf("reading the response: %w", ex.BodyErr)

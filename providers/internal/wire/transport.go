@@ -4,13 +4,48 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"time"
 )
 
-// MaxCapture bounds the bytes of a response body an [Exchange] keeps.
-const MaxCapture = 8 << 20
+// DefaultMaxResponseBytes bounds a response body when an adapter's
+// Options.MaxResponseBytes is 0: 16 MiB, far above any chat reply.
+const DefaultMaxResponseBytes = 16 << 20
+
+// ErrResponseTooLarge is the error a response body's reader returns once
+// the body passes its [Transport]'s limit; [Classify] makes the call's
+// error a malformed reply ([providers.CodeUnknown]).
+var ErrResponseTooLarge = errors.New("response body larger than the limit")
+
+// DefaultClient returns the HTTP client an adapter sends through when its
+// Options.HTTPClient is nil: a new client over a clone of
+// http.DefaultTransport's settings (timeouts, keep-alives, HTTP/2) whose
+// Proxy is nil, so that where prompts go never depends on HTTP_PROXY,
+// HTTPS_PROXY or NO_PROXY (careguard reads no environment variables). A
+// caller who needs a proxy passes a client that uses one. The client has no
+// timeout: calls are bounded by their context.
+func DefaultClient() *http.Client {
+	var t *http.Transport
+	if dt, ok := http.DefaultTransport.(*http.Transport); ok {
+		t = dt.Clone()
+	} else {
+		// http.DefaultTransport was replaced by a program: build the
+		// standard library's defaults ourselves.
+		t = &http.Transport{
+			DialContext:           (&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+			ForceAttemptHTTP2:     true,
+			MaxIdleConns:          100,
+			IdleConnTimeout:       90 * time.Second,
+			TLSHandshakeTimeout:   10 * time.Second,
+			ExpectContinueTimeout: 1 * time.Second,
+		}
+	}
+	t.Proxy = nil
+	return &http.Client{Transport: t}
+}
 
 // Doer sends an HTTP request; *http.Client is one.
 type Doer interface {
@@ -36,10 +71,11 @@ type Exchange struct {
 	// Header is the header of the last response.
 	Header http.Header
 	// BodyErr is the first error, other than io.EOF, met while the SDK
-	// read the last response body.
+	// read the last response body; it wraps [ErrResponseTooLarge] when
+	// the body passed the Transport's limit.
 	BodyErr error
-	// Body is the start (at most [MaxCapture] bytes) of the last response
-	// body, as far as the SDK read it.
+	// Body is the last response body as far as the SDK read it, at most
+	// the Transport's limit.
 	Body bytes.Buffer
 }
 
@@ -64,6 +100,18 @@ type Transport struct {
 	// DropAuthorization removes the Authorization header (for servers
 	// that need no key, where the SDK insists on sending one).
 	DropAuthorization bool
+	// MaxBody bounds every response body read through the Transport:
+	// reading past it fails with an error wrapping [ErrResponseTooLarge],
+	// so that a broken or hostile server cannot make the SDK buffer an
+	// endless reply. 0 means [DefaultMaxResponseBytes].
+	MaxBody int64
+	// Coalesce, when set, is given the whole body of every 2xx response
+	// (read up to MaxBody before the SDK sees any of it) and returns the
+	// body the SDK reads instead. An adapter uses it to turn a stream of
+	// chunks it did not ask for into one reply, so that an SDK that
+	// concatenates chunk by chunk does no quadratic work. The [Exchange]
+	// keeps the body as the server sent it. Coalesce must not keep body.
+	Coalesce func(body []byte) []byte
 }
 
 // Client returns an *http.Client that sends every request through t. It
@@ -103,7 +151,15 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		out.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
 	}
 	resp, err := t.Next.Do(out)
+	limit := t.MaxBody
+	if limit <= 0 {
+		limit = DefaultMaxResponseBytes
+	}
 	if ex == nil {
+		if err == nil && resp.Body != nil {
+			resp.Body = &capture{rc: resp.Body, limit: limit}
+			t.coalesce(resp)
+		}
 		return resp, err
 	}
 	ex.Requests++
@@ -116,25 +172,82 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	ex.Header = resp.Header
 	ex.BodyErr = nil
 	ex.Body.Reset()
-	resp.Body = &capture{rc: resp.Body, ex: ex}
+	if resp.Body == nil {
+		resp.Body = http.NoBody
+	}
+	resp.Body = &capture{rc: resp.Body, ex: ex, limit: limit}
+	t.coalesce(resp)
 	return resp, nil
 }
 
-// capture copies what is read from a body into its Exchange.
+// coalesce replaces a 2xx response's body with t.Coalesce's rewrite of
+// it. A body that cannot be read whole (too large, cut off) is served as
+// its read error.
+func (t *Transport) coalesce(resp *http.Response) {
+	if t.Coalesce == nil || resp.StatusCode/100 != 2 {
+		return
+	}
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		resp.Body = io.NopCloser(errReader{err})
+		return
+	}
+	body = t.Coalesce(body)
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	resp.ContentLength = int64(len(body))
+	resp.Header.Del("Content-Length")
+}
+
+// errReader fails every read with its error.
+type errReader struct{ err error }
+
+func (r errReader) Read([]byte) (int, error) { return 0, r.err }
+
+// capture bounds a body to limit bytes and copies what is read from it
+// into its Exchange, if it has one.
 type capture struct {
-	rc io.ReadCloser
-	ex *Exchange
+	rc    io.ReadCloser
+	ex    *Exchange
+	limit int64
+	n     int64 // bytes read so far
 }
 
 func (c *capture) Read(p []byte) (int, error) {
-	n, err := c.rc.Read(p)
-	if room := MaxCapture - c.ex.Body.Len(); room > 0 {
-		c.ex.Body.Write(p[:min(n, room)])
+	if c.n > c.limit {
+		return 0, c.fail(c.tooLarge())
 	}
-	if err != nil && !errors.Is(err, io.EOF) && c.ex.BodyErr == nil {
+	// Read at most one byte past the limit, to know it was passed.
+	if room := c.limit + 1 - c.n; int64(len(p)) > room {
+		p = p[:room]
+	}
+	n, err := c.rc.Read(p)
+	c.n += int64(n)
+	keep := n
+	if c.n > c.limit {
+		keep -= int(c.n - c.limit)
+		err = c.tooLarge()
+	}
+	if c.ex != nil {
+		c.ex.Body.Write(p[:keep])
+	}
+	if err != nil && !errors.Is(err, io.EOF) {
+		return keep, c.fail(err)
+	}
+	return keep, err
+}
+
+func (c *capture) tooLarge() error {
+	return fmt.Errorf("%w (%d bytes)", ErrResponseTooLarge, c.limit)
+}
+
+// fail records err as the exchange's body error (the first one wins) and
+// returns it.
+func (c *capture) fail(err error) error {
+	if c.ex != nil && c.ex.BodyErr == nil {
 		c.ex.BodyErr = err
 	}
-	return n, err
+	return err
 }
 
 func (c *capture) Close() error { return c.rc.Close() }

@@ -106,15 +106,92 @@ func TestTransport(t *testing.T) {
 		assert.ErrorIs(t, got, context.Canceled)
 		assert.Equal(t, providers.CodeCanceled, providers.CodeOf(got), "the caller's cancellation wins over any status")
 	})
-	t.Run("capture is bounded", func(t *testing.T) {
-		t.Parallel()
-		big := strings.Repeat("x", wire.MaxCapture+100)
-		tr := &wire.Transport{Next: respond(200, big, nil)}
-		ex := &wire.Exchange{}
-		_, _, err := post(t, tr.Client(), wire.WithExchange(t.Context(), ex), `{}`)
-		require.NoError(t, err)
-		assert.Equal(t, wire.MaxCapture, ex.Body.Len())
-	})
+}
+
+// endless is a body that never ends.
+type endless struct{}
+
+func (endless) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = 'x'
+	}
+	return len(p), nil
+}
+
+func (endless) Close() error { return nil }
+
+// TestTransportBodyLimit: a response body is read up to the Transport's
+// limit and no further; passing it fails the read with
+// ErrResponseTooLarge, and the call classifies as a malformed reply.
+func TestTransportBodyLimit(t *testing.T) {
+	t.Parallel()
+	malformed := errors.New("x: malformed")
+	tests := []struct {
+		name     string
+		limit    int64
+		body     func() io.ReadCloser
+		exchange bool
+		wantLen  int
+		tooLarge bool
+		reason   string
+	}{
+		{name: "at the limit", limit: 1000, body: func() io.ReadCloser { return io.NopCloser(strings.NewReader(strings.Repeat("x", 1000))) },
+			exchange: true, wantLen: 1000, reason: "a body of exactly the limit is read whole"},
+		{name: "one byte over", limit: 1000, body: func() io.ReadCloser { return io.NopCloser(strings.NewReader(strings.Repeat("x", 1001))) },
+			exchange: true, wantLen: 1000, tooLarge: true, reason: "one byte more fails the read"},
+		{name: "endless", limit: 1 << 16, body: func() io.ReadCloser { return endless{} },
+			exchange: true, wantLen: 1 << 16, tooLarge: true, reason: "an endless body stops at the limit"},
+		{name: "default limit", body: func() io.ReadCloser { return endless{} },
+			exchange: true, wantLen: wire.DefaultMaxResponseBytes, tooLarge: true, reason: "0 means DefaultMaxResponseBytes"},
+		{name: "no exchange", limit: 1000, body: func() io.ReadCloser { return endless{} },
+			tooLarge: true, reason: "requests without an Exchange are bounded too"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			tr := &wire.Transport{MaxBody: tt.limit, Next: doer(func(*http.Request) (*http.Response, error) {
+				return &http.Response{StatusCode: 200, Header: http.Header{}, Body: tt.body()}, nil
+			})}
+			ex := &wire.Exchange{}
+			ctx := t.Context()
+			if tt.exchange {
+				ctx = wire.WithExchange(ctx, ex)
+			}
+			req, err := http.NewRequestWithContext(ctx, http.MethodPost, "http://vendor.test/v1/x", strings.NewReader("{}"))
+			require.NoError(t, err)
+			resp, err := tr.Client().Do(req)
+			require.NoError(t, err)
+			n, err := io.Copy(io.Discard, resp.Body)
+			require.NoError(t, resp.Body.Close())
+			if !tt.tooLarge {
+				require.NoError(t, err, tt.reason)
+				assert.Equal(t, int64(tt.wantLen), n)
+				return
+			}
+			require.ErrorIs(t, err, wire.ErrResponseTooLarge, tt.reason)
+			if !tt.exchange {
+				return
+			}
+			assert.Equal(t, int64(tt.wantLen), n, "the body is delivered up to the limit")
+			assert.Equal(t, tt.wantLen, ex.Body.Len(), "the exchange keeps the body up to the limit")
+			require.ErrorIs(t, ex.BodyErr, wire.ErrResponseTooLarge)
+			got := wire.Classify(t.Context(), "p", ex, errors.New("sdk: decode failed"), malformed, nil, nil)
+			assert.Equal(t, providers.CodeUnknown, providers.CodeOf(got), "a reply too large is malformed, not an outage to retry")
+			assert.ErrorIs(t, got, malformed)
+			assert.ErrorIs(t, got, wire.ErrResponseTooLarge)
+		})
+	}
+}
+
+// TestDefaultClient: the adapters' default client ignores proxy settings in
+// the environment.
+func TestDefaultClient(t *testing.T) {
+	c := wire.DefaultClient()
+	tr, ok := c.Transport.(*http.Transport)
+	require.True(t, ok, "a transport of its own, not http.DefaultTransport")
+	assert.Nil(t, tr.Proxy, "no proxy from HTTP_PROXY, HTTPS_PROXY or NO_PROXY")
+	assert.NotSame(t, http.DefaultTransport, c.Transport)
+	assert.Zero(t, c.Timeout, "calls are bounded by their context")
 }
 
 func TestRecover(t *testing.T) {
