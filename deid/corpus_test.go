@@ -154,7 +154,36 @@ func corpusNotes(r *rand.Rand, p corpusPatient, asOf time.Time, count int) []cor
 		}))
 		// Three to five more identifiers.
 		for range 3 + r.IntN(3) {
-			switch r.IntN(19) {
+			switch r.IntN(21) {
+			case 19:
+				// Names the record holds, typed in lower or mixed case.
+				lower := strings.ToLower
+				switch r.IntN(5) {
+				case 0:
+					n.phi("patient-name-lower", lower(p.given+" "+p.family))
+					n.text(" called about refills. ")
+				case 1:
+					n.text("Spoke with ")
+					n.phi("patient-name-lower", p.given+" "+lower(p.family))
+					n.text(" today. ")
+				case 2:
+					n.text("pt ")
+					n.phi("patient-name-lower", lower(p.family))
+					n.text(" reports dizziness. ")
+				case 3:
+					n.text("re: ")
+					n.phi("patient-name-lower", lower(p.family+", "+p.given))
+					n.text(". ")
+				default:
+					n.phi("clinician-name-lower", lower(p.clinGiven+" "+p.clinFamily))
+					n.text(" reviewed the labs. ")
+				}
+			case 20:
+				// Relatives who share the patient's family name, in lower case.
+				g := pick(r, []string{"Philippa", "Mary", "Susan", "Thomas", "Bob", "Carlos", "Nadia"})
+				n.text(pick(r, []string{"Daughter ", "daughter ", "Her son ", "wife ", "Spoke with "}))
+				n.phi("relative-name-lower", strings.ToLower(g+" "+p.family))
+				n.text(" helps with medications. ")
 			case 16:
 				// Notes typed in capitals.
 				g := pick(r, otherGiven)

@@ -336,8 +336,29 @@ func (s *scanner) monthDate(i int) {
 }
 
 // moved returns the date dm moved by the frame's shift, or false when it
-// is too old to keep.
+// is too old to keep or when the shift takes it out of the years 1 to 9999
+// (a note's "12/1/9999"), which no text format here can write back: such
+// a date is replaced for good (see unmovable), never written as a year of
+// five digits that restoring could not read.
 func (fr frame) moved(dm *dateMatch) (time.Time, bool) {
+	t, ok := fr.shifted(dm)
+	if !ok || t.Year() < 1 || t.Year() > 9999 {
+		return time.Time{}, false
+	}
+	return t, true
+}
+
+// unmovable is the text that replaces a date moved cannot move.
+func (fr frame) unmovable(dm *dateMatch) string {
+	if _, ok := fr.shifted(dm); !ok {
+		return "(a date 90 or more years ago)"
+	}
+	return "(a date out of range)"
+}
+
+// shifted returns dm moved by the frame's shift, or false when it is too
+// old to keep.
+func (fr frame) shifted(dm *dateMatch) (time.Time, bool) {
 	var t time.Time
 	switch dm.kind {
 	case dFull, dMonthDay:
@@ -415,7 +436,7 @@ func (fr frame) renderDate(text string, sp span) string {
 	dm := sp.date
 	t, ok := fr.moved(dm)
 	if !ok {
-		return "(a date 90 or more years ago)"
+		return fr.unmovable(dm)
 	}
 	y, m, d := t.Year(), int(t.Month()), t.Day()
 	if dm.dayFirst {

@@ -30,6 +30,10 @@ var (
 	// ErrSecret is returned by the Mapping's marshalling methods: a
 	// mapping is never serialized.
 	ErrSecret = errors.New("deid: a mapping is never serialized")
+	// ErrNoMapping is returned by the methods of a nil or zero Mapping,
+	// one that Pseudonymizer.Record did not make: it can restore nothing
+	// and vouch for no prompt.
+	ErrNoMapping = errors.New("deid: no mapping (a Mapping comes from Pseudonymizer.Record)")
 )
 
 // Options configures a Pseudonymizer. The zero value (or nil) gives the
@@ -99,7 +103,9 @@ func (p *Pseudonymizer) Pseudonymize(ctx context.Context, rec *patient.Record) (
 //     instructions, reactions, social-need descriptions, text results and
 //     code displays): the names of the patient, of clinicians and of
 //     relatives and other people, in the formats notes use ("SMITH, JOHN",
-//     "Mr. Smith", "J. Smith", "Smith's"), street addresses, cities and
+//     "Mr. Smith", "J. Smith", "Smith's", and the names the record holds
+//     in lower case: "john smith", "pt smith" unless the name is also a
+//     common word), street addresses, cities and
 //     counties, ZIP codes, phone and fax numbers, e-mail addresses, social
 //     security, record, account, health-plan, licence, device and vehicle
 //     numbers, URLs, IP addresses and other identifying codes, each
@@ -110,8 +116,9 @@ func (p *Pseudonymizer) Pseudonymize(ctx context.Context, rec *patient.Record) (
 //   - every date, structured or written in text in a common format,
 //     shifted by one random number of days, so intervals are kept (month
 //     precision dates by the nearest number of months); a date more than
-//     89 years before the as-of date is replaced, and an age over 89 in
-//     text becomes "90+".
+//     89 years before the as-of date, or one the shift would move out of
+//     the years 1 to 9999, is replaced, and an age over 89 in text
+//     becomes "90+".
 //
 // The shift is chosen so that the patient's age at the as-of date does not
 // change. The returned *Mapping holds everything needed to restore a reply
@@ -297,6 +304,7 @@ func (st *state) learn(s string) {
 		return
 	}
 	sc := st.sc
+	sc.reg = st.reg
 	// The tokens of every text go into one arena; the cache keeps their
 	// place in it, and their resolved spans, for replacement.
 	sc.scan(s)
@@ -338,7 +346,7 @@ func (st *state) replace(s string, fr frame) string {
 // spansOf returns the replacements to make in s.
 func (st *state) spansOf(s string, fr frame) []span {
 	sc := st.sc
-	sc.frame = fr
+	sc.frame, sc.reg = fr, st.reg
 	if c := st.scans[s]; c != nil {
 		keepT, keepW := sc.toks, sc.wf
 		sc.text, sc.toks, sc.wf = s, c.toks, c.wf

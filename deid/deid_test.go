@@ -156,6 +156,9 @@ func TestFormats(t *testing.T) {
 		{"bare m/d", "Return on 3/4 at 10:30.", "Return on 4/13 at 10:30.", "a month and day after a date cue; times stay"},
 		{"birth date", "DOB 03/14/1957.", "DOB 04/23/1957.", ""},
 		{"old date", "Born 1/2/1931.", "Born (a date 90 or more years ago).", "a date indicative of an age over 89"},
+		{"last year of the calendar", "Valid until 12/1/9999.", "Valid until (a date out of range).",
+			"a date the shift would move past 9999 is replaced for good, never written with a five-digit year restoring could not read"},
+		{"near the end of the calendar", "Valid until 10/1/9999.", "Valid until 11/10/9999.", "a date that stays within 9999 shifts"},
 		{"age", "Her 93-year-old aunt visits.", "Her 90+-year-old aunt visits.", "ages over 89 are aggregated"},
 		{"age after", "Grandmother died at age 97.", "Grandmother died at age 90+.", ""},
 		{"young age", "A 67-year-old woman.", "A 67-year-old woman.", "ages up to 89 stay"},
@@ -170,6 +173,84 @@ func TestFormats(t *testing.T) {
 			texts, _ := pseudoNotes(t, shifter(40), record(t, tt.in))
 			assert.Equal(t, tt.want, texts[1], tt.reason)
 		})
+	}
+}
+
+// TestLowerCaseNames: notes write names in lower case and in mixed case.
+// The names the record holds (the patient's, the care team's, a note
+// author's) are found in any case, and so are relatives named after a
+// relation with a name the record holds.
+func TestLowerCaseNames(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+		reason         string
+	}{
+		{"full name", "rosalind quarterfield called about her sugars", "[PATIENT] called about her sugars", "the patient's full name in lower case"},
+		{"after a verb cue", "spoke with rosalind quarterfield today", "spoke with [PATIENT] today", ""},
+		{"surname after pt", "pt quarterfield reports dizziness", "pt [PATIENT] reports dizziness", "a surname too rare to be a word is found alone"},
+		{"mixed case", "Rosalind quarterfield reports dizziness", "[PATIENT] reports dizziness", "one word capitalized, one not"},
+		{"upper case", "ROSALIND QUARTERFIELD reports dizziness", "[PATIENT] reports dizziness", "as before"},
+		{"title", "mrs quarterfield reports dizziness", "mrs [PATIENT] reports dizziness", "as before"},
+		{"last, first", "quarterfield, rosalind", "[PATIENT]", "the header format in lower case"},
+		{"given name", "rosalind agrees with the plan", "[PATIENT] agrees with the plan", "the given name alone"},
+		{"possessive", "quarterfield's sugars are high", "[PATIENT]'s sugars are high", ""},
+		{"relative with the family name", "daughter philippa quarterfield helps with pills", "daughter [RELATIVE_1] helps with pills",
+			"a relative after a relation word, known by the record's surname; the same relative as the fixture's first note"},
+		{"relative with a given name that is a word", "son bob quarterfield drives her", "son [RELATIVE_2] drives her", ""},
+		{"relative with a common given name", "daughter mary helps", "daughter [RELATIVE_2] helps", "a common given name after a relation"},
+		{"person with a common given name", "spoke with mary about meals", "spoke with [PERSON_1] about meals", "after a name cue"},
+		{"clinician", "ignatius vole called back", "[CLINICIAN_1] called back", "the care team's names too"},
+		{"clinician surname", "per vole, hold warfarin", "per [CLINICIAN_1], hold warfarin", ""},
+		{"city", "lives in millbrook", "lives in [LOCATION_1]", "a city of the record's address"},
+		{"not a name", "spoke with pharmacy; daughter visited today", "spoke with pharmacy; daughter visited today",
+			"words after a cue that are not names stay"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			texts, m := pseudoNotes(t, shifter(40), record(t, tt.in))
+			assert.Equal(t, tt.want, texts[1], tt.reason)
+			assert.NotContains(t, strings.ToLower(texts[1]), "quarterfield", "nothing of the name is left")
+			_, err := m.RestoreText(texts[1])
+			assert.NoError(t, err, "the placeholders are the mapping's own")
+		})
+	}
+}
+
+// TestCommonWordNames: a name that is also a common word ("Young",
+// "Walker") is found capitalized or after a title, never in lower case
+// without one, so clinical text keeps its words. That is the trade-off:
+// "pt young female" keeps a word that is here the surname.
+func TestCommonWordNames(t *testing.T) {
+	tests := []struct {
+		in, want string
+		reason   string
+	}{
+		{"Young reports dizziness.", "[PATIENT] reports dizziness.", "capitalized: a name"},
+		{"mrs young reports dizziness.", "mrs [PATIENT] reports dizziness.", "after a title: a name"},
+		{"hannah young called.", "[PATIENT] called.", "the full name, with a distinctive word, in lower case"},
+		{"Dr Walker called.", "Dr [CLINICIAN_1] called.", ""},
+		{"daughter amelia young helps.", "daughter [RELATIVE_1] helps.", "a relative with the family name, after a relation word"},
+		{"pt young female, uses a walker.", "pt young female, uses a walker.", "lower case with no title: words"},
+		{"young adult onset; daughter young and well.", "young adult onset; daughter young and well.", "a lone common word after a relation is not a name"},
+		{"walker at home; lewy body dementia ruled out.", "walker at home; lewy body dementia ruled out.", ""},
+	}
+	b := patient.NewBuilder(fixture.AsOf(), nil).
+		SetDemographics(patient.Demographics{BirthDate: fixture.Day("1960-01-01"), Sex: patient.SexFemale}).
+		SetIdentity(patient.Identity{Name: patient.HumanName{Given: []string{"Hannah"}, Family: "Young"}}).
+		AddCareTeam(patient.CareTeamMember{Role: "primary care physician", Name: "Dr. Lewis Walker"})
+	for i, tt := range tests {
+		b.AddNotes(patient.Note{Time: fixture.AsOf().AddDate(0, 0, -i), Text: tt.in})
+	}
+	rec, err := b.Build()
+	require.NoError(t, err)
+	out, _, err := deid.New(nil).Record(t.Context(), rec)
+	require.NoError(t, err)
+	got := map[string]string{}
+	for i, n := range rec.Notes() {
+		got[n.Text] = out.Notes()[i].Text
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, got[tt.in], tt.reason)
 	}
 }
 
@@ -201,6 +282,11 @@ func TestEponyms(t *testing.T) {
 		"Atrial Fibrillation on Eliquis.", "Chronic Kidney Disease stage 3a.", "Continue Metformin and Lasix.",
 		"Hold metoprolol if HR < 55.", "Do not resuscitate order reviewed.", "Assessment and Plan reviewed.",
 		"A1c 8.1 %, eGFR 52, BP 142/88.", "Take 1/2 tab at night.",
+		// Lower case: the patient's and the physician's surnames are
+		// eponyms, so they are never matched in lower case.
+		"h/o graves disease, on methimazole.", "graves' ophthalmopathy stable.", "bell palsy on the left in 2019.",
+		"bell's palsy resolved.", "parkinson disease, early.", "hodgkin lymphoma in remission.", "lewy body dementia considered.",
+		"pt graves reports no palpitations.", "graves and bell were discussed.",
 	}
 	p := deid.New(nil)
 	b := patient.NewBuilder(fixture.AsOf(), nil).
@@ -330,6 +416,12 @@ func TestCheckPrompt(t *testing.T) {
 		{"birth date", "Born 1957-03-14.", []deid.Kind{deid.KindDate}, "the birth date"},
 		{"clinician", "Ask Dr. Vole.", []deid.Kind{deid.KindClinician}, ""},
 		{"place", "Patient from Millbrook.", []deid.Kind{deid.KindLocation}, ""},
+		{"patient name in lower case", "Ask rosalind quarterfield.", []deid.Kind{deid.KindPatient}, "names the record holds, in any case"},
+		{"patient surname in lower case", "Ask pt quarterfield.", []deid.Kind{deid.KindPatient}, ""},
+		{"patient name mixed case", "Ask Rosalind quarterfield.", []deid.Kind{deid.KindPatient}, ""},
+		{"clinician in lower case", "Ask ignatius vole.", []deid.Kind{deid.KindClinician}, ""},
+		{"relative in lower case", "Involve philippa quarterfield.", []deid.Kind{deid.KindRelative}, "a full name found in a note, in any case"},
+		{"place in lower case", "Patient from millbrook.", []deid.Kind{deid.KindLocation}, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -395,6 +487,37 @@ func TestErrors(t *testing.T) {
 	require.ErrorIs(t, err, context.Canceled)
 	_, err = deid.New(nil).Identifiers(t.Context(), nil)
 	require.ErrorIs(t, err, deid.ErrNoRecord)
+}
+
+// TestZeroValues: a Mapping or Identifiers not made by a Pseudonymizer
+// never panics: a mapping fails with ErrNoMapping, identifiers find
+// nothing.
+func TestZeroValues(t *testing.T) {
+	plan := fixture.Plan(fixture.MultiMorbid())
+	msgs := []providers.Message{{Role: providers.RoleUser, Content: "Rosalind Quarterfield"}}
+	for _, tt := range []struct {
+		name   string
+		m      *deid.Mapping
+		reason string
+	}{
+		{"zero", &deid.Mapping{}, "a Mapping declared, not made"},
+		{"nil", nil, "a nil *Mapping"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := tt.m.Restore(plan)
+			assert.Nil(t, got, tt.reason)
+			require.ErrorIs(t, err, deid.ErrNoMapping, tt.reason)
+			text, err := tt.m.RestoreText("[PATIENT]")
+			assert.Equal(t, "[PATIENT]", text, "the text is returned as it is")
+			require.ErrorIs(t, err, deid.ErrNoMapping, tt.reason)
+			require.ErrorIs(t, tt.m.CheckPrompt(msgs), deid.ErrNoMapping, "a mapping that knows nothing vouches for no prompt")
+			assert.Zero(t, tt.m.ShiftDays())
+		})
+	}
+	var ids deid.Identifiers
+	assert.Empty(t, ids.Find("Rosalind Quarterfield, 614-555-0148"), "identifiers of no record: nothing to find")
+	var nilIDs *deid.Identifiers
+	assert.Empty(t, nilIDs.Find("Rosalind"))
 }
 
 func TestShift(t *testing.T) {

@@ -12,12 +12,23 @@
 // fields and from cues in the text (titles, relations such as "wife" or
 // "emergency contact", credentials such as "RN", labels such as "Signed
 // by"); clinical eponyms (Parkinson disease, Hodgkin lymphoma, Bell palsy)
-// are not names. One identifier gets one placeholder throughout the record;
+// are not names. Notes also write names in lower case: the names the record
+// holds (the patient's, the care team's, note authors') and full names
+// found in the notes are found in any letter case ("rosalind
+// quarterfield", "pt quarterfield"), and so is a relative named after a
+// relation with the record's family name ("daughter philippa
+// quarterfield"). A name word that is also a common word ("Young",
+// "Walker", "Bell"), or has three letters or fewer, is found in lower case
+// only after a title ("mrs young"), so that clinical text ("young adult",
+// "uses a walker") keeps its words. One identifier gets one placeholder throughout the record;
 // placeholders are numbered in order of first appearance and never derived
 // from the identifier (45 CFR 164.514(c)). Every date, structured or
 // written in text, moves by one random number of days per pseudonymization
 // (intervals are kept; the patient's age at the as-of date is kept), and an
 // age over 89 becomes "90+" ("90 or older" in the rendered demographics).
+// A date the shift cannot move (one more than 89 years before the as-of
+// date, or one the shift would carry out of the years 1 to 9999) is
+// replaced by a phrase for good and never restored.
 //
 // The returned [Mapping] restores a plan drafted from the pseudonymized
 // record ([Mapping.Restore], [Mapping.RestoreText]): placeholders become
@@ -53,7 +64,10 @@
 // return [*TokenError] values joined with errors.Join, each wrapping
 // [ErrUnknownToken]; their messages name only the placeholder, never an
 // identifier. [Mapping.CheckPrompt] returns a [*LeakError] wrapping
-// [ErrLeak] that says where and of what kinds, never what.
+// [ErrLeak] that says where and of what kinds, never what. A nil or zero
+// Mapping, not made by [Pseudonymizer.Record], returns [ErrNoMapping] from
+// all three; a zero [Identifiers] finds nothing. Nothing here panics on
+// bad input.
 //
 // # Concurrency
 //

@@ -73,14 +73,19 @@ func (p *Pseudonymizer) Identifiers(ctx context.Context, rec *patient.Record) (*
 // overlapping: names and values the record holds or its notes named (in
 // any of the formats Record replaces), the birth date in a common format,
 // and any social-security-shaped number. A word of a name inside a longer
-// clinical term ("Graves disease") is not a match.
+// clinical term ("Graves disease") is not a match. A nil or zero
+// Identifiers, which knows no record, finds nothing.
 func (f *Identifiers) Find(text string) []Match {
+	if f == nil || f.m == nil || f.m.reg == nil {
+		return nil
+	}
 	m := f.m
 	asOf := m.shiftedAsOf
 	if asOf.IsZero() {
 		asOf = m.asOf
 	}
 	sc := newScanner(m.lx, modeFind, frame{asOf: asOf})
+	sc.reg = m.reg
 	sc.scan(text)
 	sc.known(m.reg)
 	spans := sc.resolve(nil, "")

@@ -68,7 +68,15 @@ func (Mapping) MarshalBinary() ([]byte, error) { return nil, ErrSecret }
 // ShiftDays returns the number of days the record's dates were moved by
 // (negative: into the past). It is part of the secret: keep it out of
 // logs and prompts.
-func (m *Mapping) ShiftDays() int { return m.m.days }
+func (m *Mapping) ShiftDays() int {
+	if !m.ok() {
+		return 0
+	}
+	return m.m.days
+}
+
+// ok reports whether m was made by Pseudonymizer.Record.
+func (m *Mapping) ok() bool { return m != nil && m.m != nil && m.m.reg != nil }
 
 // TokenError is a placeholder that a Mapping cannot restore: the model
 // invented it, mangled it or copied it from elsewhere. The placeholder is
@@ -103,8 +111,12 @@ func (e *TokenError) Unwrap() error { return ErrUnknownToken }
 // fields give timing in days). Codes, citations and numbers are not
 // touched, nor are dates in Source fields, which name guidelines. Every placeholder the
 // mapping did not issue is reported: Restore returns nil and the
-// *TokenErrors joined, each wrapping ErrUnknownToken.
+// *TokenErrors joined, each wrapping ErrUnknownToken. A nil or zero
+// Mapping returns ErrNoMapping.
 func (m *Mapping) Restore(plan *careplan.Plan) (*careplan.Plan, error) {
+	if !m.ok() {
+		return nil, ErrNoMapping
+	}
 	if plan == nil {
 		return nil, nil
 	}
@@ -186,8 +198,12 @@ func (m *Mapping) Restore(plan *careplan.Plan) (*careplan.Plan, error) {
 // RestoreText returns s with every placeholder replaced by the value it
 // stands for and every date shifted back. Unknown placeholders are
 // reported as *TokenErrors, joined, each wrapping ErrUnknownToken; the
-// text is returned with them left as written.
+// text is returned with them left as written. A nil or zero Mapping
+// returns s and ErrNoMapping.
 func (m *Mapping) RestoreText(s string) (string, error) {
+	if !m.ok() {
+		return s, ErrNoMapping
+	}
 	out, errs := m.m.restore(s, "", true)
 	return out, errors.Join(errs...)
 }
@@ -313,8 +329,14 @@ func (e *LeakError) Unwrap() error { return ErrLeak }
 // person's full name found in the notes, an identifier, contact point,
 // street address, city, county or ZIP code, or the birth date. A
 // placeholder is fine; so is a single word of a name found only in a note,
-// which could be a common word in the prompt's own text.
+// which could be a common word in the prompt's own text. Names the record
+// holds are found in any letter case unless they are common words (see
+// Pseudonymizer.Record). A nil or zero Mapping vouches for nothing: it
+// returns ErrNoMapping.
 func (m *Mapping) CheckPrompt(msgs []providers.Message) error {
+	if !m.ok() {
+		return ErrNoMapping
+	}
 	f := &Identifiers{m: m.m}
 	var le *LeakError
 	for i, msg := range msgs {

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // Source says where an identifier was learnt.
@@ -38,8 +39,12 @@ type phrase struct {
 	words []string // lower case
 	adj   []bool   // adj[k]: words[k] and words[k+1] touch in the value
 	ent   *entity
-	name  bool // a personal name or place: matches capitalized words only
-	full  bool // the whole identifier, not one word of a name
+	name  bool // a personal name or place: matches capitalized words only...
+	// ...unless anyCase: a name the record holds in a structured field, or
+	// a full name, with a word too rare to be anything but a name
+	// ("quarterfield"): matched in any letter case.
+	anyCase bool
+	full    bool // the whole identifier, not one word of a name
 }
 
 // registry holds the identifiers of one record.
@@ -95,8 +100,12 @@ func (r *registry) addPhrase(value string, e *entity, name, full bool) {
 		return
 	}
 	p.ent, p.name, p.full = e, name, full
+	// A place the record's identity holds ("Millbrook") is matched in any
+	// case when every word of it is distinctive.
+	p.anyCase = name && e.source == SourceIdentity && !slices.ContainsFunc(p.words, func(w string) bool { return !r.distinctive(w) })
 	for _, q := range r.byFirst[p.words[0]] {
 		if slices.Equal(q.words, p.words) && q.name == p.name {
+			q.anyCase = q.anyCase || p.anyCase
 			return
 		}
 	}
@@ -181,11 +190,19 @@ func (r *registry) name(k Kind, words []string, value string, src Source) *entit
 
 // namePhrases registers a name's phrases: the whole name in its order and
 // family-name first, and each word not already another's.
+//
+// Notes write names in lower case too ("rosalind quarterfield called"). A
+// whole name with a distinctive word, and a distinctive word of a name the
+// record holds in a structured field (structured), are matched in any
+// case; other words only capitalized (or after a title), so that a name
+// that is also a word ("Young", "Bell") leaves clinical text alone.
 func (r *registry) namePhrases(words []string, e *entity, structured bool) {
 	if len(words) > 1 {
-		r.addWordsPhrase(words, e, true)
+		// "ana ng": no word is distinctive, but none is a word either.
+		anyCase := slices.ContainsFunc(words, r.distinctive) || !slices.ContainsFunc(words, r.common)
+		r.addWordsPhrase(words, e, true, anyCase)
 		rot := append([]string{words[len(words)-1]}, words[:len(words)-1]...)
-		r.addWordsPhrase(rot, e, true)
+		r.addWordsPhrase(rot, e, true, anyCase)
 	}
 	for _, w := range words {
 		if len([]rune(w)) < 2 || r.owner[w] != nil {
@@ -195,17 +212,41 @@ func (r *registry) namePhrases(words []string, e *entity, structured bool) {
 			continue
 		}
 		r.owner[w] = e
-		r.addWordsPhrase([]string{w}, e, len(words) == 1)
+		r.addWordsPhrase([]string{w}, e, len(words) == 1, structured && r.distinctive(w))
 	}
 }
 
-func (r *registry) addWordsPhrase(words []string, e *entity, full bool) {
+// distinctive reports whether a lower-case name word is too rare to be
+// anything but a name: four letters or more, and known to the lexicon as
+// nothing but a given name (not a common or clinical word, an eponym, a
+// month, a title, a relation, a place or street word).
+func (r *registry) distinctive(w string) bool {
+	if utf8.RuneCountInString(w) < 4 {
+		return false
+	}
+	return !r.common(w)
+}
+
+// common reports whether a lower-case word is known to the lexicon as
+// anything but a given name.
+func (r *registry) common(w string) bool { return r.lx.flags(w)&^wFirstName != 0 }
+
+// recordName reports whether lower-case w is a word of a name the record
+// holds in a structured field (the patient's, a care-team member's, a note
+// author's).
+func (r *registry) recordName(w string) bool {
+	e := r.owner[w]
+	return e != nil && (e.source == SourceIdentity || e.source == SourceCareTeam)
+}
+
+func (r *registry) addWordsPhrase(words []string, e *entity, full, anyCase bool) {
 	for _, q := range r.byFirst[words[0]] {
 		if slices.Equal(q.words, words) && q.name {
+			q.anyCase = q.anyCase || anyCase
 			return
 		}
 	}
-	p := &phrase{words: words, adj: make([]bool, len(words)-1), ent: e, name: true, full: full}
+	p := &phrase{words: words, adj: make([]bool, len(words)-1), ent: e, name: true, full: full, anyCase: anyCase}
 	r.byFirst[words[0]] = append(r.byFirst[words[0]], p)
 	r.mark(words[0])
 }
@@ -305,7 +346,7 @@ func (s *scanner) matchPhrase(i int, p *phrase) (int, bool) {
 		if j >= len(s.toks) || (s.toks[j].kind != tWord && s.toks[j].kind != tNum) || !strings.EqualFold(s.str(j), w) {
 			return 0, false
 		}
-		if p.name && s.toks[j].kind == tWord {
+		if p.name && !p.anyCase && s.toks[j].kind == tWord {
 			t := s.toks[j]
 			cased := t.flags&fASCII == 0 && t.flags&(fCap|fLower) == 0
 			switch {

@@ -67,6 +67,9 @@ type scanner struct {
 	cueKind  Kind
 	cueUntil int
 	mergeBuf []span // scratch for mergeSpans
+	// reg, when set, is the record's registry: names written in lower
+	// case after a cue are recognised by a word of a name it holds.
+	reg *registry
 }
 
 func newScanner(lx *lexicon, mode scanMode, fr frame) *scanner {
@@ -542,6 +545,8 @@ func (s *scanner) relation(i int) {
 		if !(s.isListItem(i+1, j) && s.familyHistory(i) && s.wf[j]&(wFirstName|wAmbiguousFirst) == 0) {
 			s.addName(s.tokStart(j), s.tokEnd(end), parts, KindRelative, priName)
 		}
+	} else if end, parts, ok := s.lowerName(j); ok {
+		s.addName(s.tokStart(j), s.tokEnd(end), parts, KindRelative, priName)
 	}
 	// Backwards: "Mary (wife)" or "Mary, his wife".
 	p := s.prevNonSpace(i)
@@ -566,6 +571,50 @@ func (s *scanner) relation(i int) {
 	if start, parts, ok := s.nameSeqBack(p); ok {
 		s.addName(s.tokStart(start), int(s.toks[p].end), parts, KindRelative, priName)
 	}
+}
+
+// lowerName parses a name written in lower case after a strong cue (a
+// relation or a name label): "daughter philippa quarterfield", "spoke with
+// mary". It takes up to three words that are not common words (given
+// names, words the lexicon does not know, and words of names the record
+// holds), and accepts them up to the last that is a word of a name the
+// record holds ("quarterfield"), or else a lone common given name
+// ("mary"). A record name that is also a word ("young") counts only with a
+// word before it. It returns the index after the name and its words.
+func (s *scanner) lowerName(j int) (end int, parts []string, ok bool) {
+	var idx [3]int
+	n := 0
+	for k := j; n < len(idx) && s.isKind(k, tWord) && s.toks[k].is(fLower) && s.toks[k].len() >= 2 && s.wf[k]&wStop == 0 &&
+		(s.wf[k]&^(wFirstName|wAmbiguousFirst|wCommon) == 0 || s.reg != nil && s.reg.recordName(strings.ToLower(s.str(k)))); k += 2 {
+		idx[n] = k
+		n++
+		if !s.isSpace(k+1) || s.toks[k+1].len() != 1 {
+			break
+		}
+	}
+	if n == 0 {
+		return 0, nil, false
+	}
+	last := -1
+	if s.reg != nil {
+		for m := n; m > 0; m-- {
+			w := strings.ToLower(s.str(idx[m-1]))
+			if s.reg.recordName(w) && (m > 1 || s.reg.distinctive(w)) {
+				last = m
+				break
+			}
+		}
+	}
+	if last < 0 {
+		if s.wf[idx[0]] != wFirstName {
+			return 0, nil, false
+		}
+		last = 1
+	}
+	for _, k := range idx[:last] {
+		parts = append(parts, strings.ToLower(s.str(k)))
+	}
+	return idx[last-1] + 1, parts, true
 }
 
 // isListItem reports whether the tokens between a relation and its name
@@ -776,7 +825,9 @@ func (s *scanner) nameCue(i, j int, c cue) {
 	}
 	end, parts, ok := s.nameSeq(k, nameOpts{comma: true, strong: true})
 	if !ok {
-		return
+		if end, parts, ok = s.lowerName(k); !ok {
+			return
+		}
 	}
 	kind := c.kind
 	if kind == KindPatient {

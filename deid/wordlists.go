@@ -144,3 +144,53 @@ nevada nv hampshire nh jersey nj mexico nm york ny carolina nc dakota nd ohio oh
 pennsylvania pa rhode ri sc sd tennessee tn texas tx utah ut vermont vt virginia va washington wa wv
 wisconsin wi wyoming wy dc pr guam gu vi
 `
+
+// commonWords are English words that are also surnames or given names
+// ("Young", "Walker", "Price"), words of clinical notes and devices that
+// are also names ("cane", "rash", "bolus"), and the words of careplan's
+// prompt. A name of the record made of such a word is matched in lower case
+// only after a title ("mrs young"); capitalized it is matched as before.
+// The list guards lower-case matching only: it is not a dictionary, and a
+// name that is a word it lacks is still matched in lower case.
+const commonWords = `
+young old long short small little large big tall high low strong weak sharp swift quick slow fast bright dark
+light fair good best better goodman newman freeman truman noble rich poor free wise savage wild gentle kind proud
+sweet bitter merry jolly gay moody hardy hale well wells sick ill pain payne paine hurt cure care cares
+black brown green gray grey white blue red redd rose golden gold silver steel iron copper tin lead brass glass
+hall halls wood woods stone stones king kings rice cook cooke baker hill hills field fields lane lanes walker
+fox hunt hunter hunters price cash bush banks bank page case bond bonds mason carter parker turner cooper porter
+fisher butler miller taylor bishop church chase rivers river lake lakes marsh moore moor moon day days knight
+night frost snow winter winters summer summers spring springs bird birds crane swan wolf wolfe lamb bull hart
+hare finch sparrow robin crow hawk drake duck fish salmon bass pike trout herring crabb
+power powers pope dean abbott monk friend friends love early late noon morning evening dawn star stars sky sun
+cloud storm rain gale wind winds cole marks mark burns burn blood heart bone bones hand hands foot feet head
+back side sides arm arms legg leg legs hair chin tooth lip lips neck skin salt pepper sugar honey moss
+person people wise gross gates gate bridges bridge street streets brook brooks ford forest grove groves park
+parks meadow meadows dale vale valley shore shores beach bay cliff rock rocks waters water fountain pool poole
+dye fuller weaver carpenter wright archer fowler fletcher farmer gardner gardener shepherd painter barber
+butcher brewer draper glover hooper potter sawyer tanner thatcher tucker ward wards warden marshall sergeant
+steward chamberlain chancellor judge justice sheriff constable bailey castle tower towers temple chapel
+faith joy grace charity patience prudence constance honor mercy trust chance luck fortune penny pound money
+beard bacon ham bean beans pickles cherry apple plum lemon lime olive almond vine bloom blossom root roots
+stem branch leaf thorn thorne holly ivy heather lily daisy violet fern reed reeds rush oak oakes ash elm pine
+birch maple hazel alder willow thistle clay sand sands dust flint marble slate cross major minor bent crook
+strange stranger darling dear child bride groom kin neighbor neighbour home house room rooms kitchen garden
+yard porch stairs step steps door window floor wall walls roof fence road way path ferry port harbor dock
+mill mills farm barn mount mountain creek pond coast cave
+cane canes brace braces crutch crutches sling splint cast stent drain drip pump scope probe needle bolus fever
+chill chills rash cough ache cramp spasm sore swelling bruise lump mass node stool gas bleed cut cuts fall
+falls faint dizzy blind deaf lame mute stroke fit fits shock coma aid aids heal pill pills tablet powder salve
+balm tonic drug drugs dosage meal meals weight height pulse beat rate rhythm strip strips meter scale scales
+bath bed beds chair wheel wheeler mask gown glove gloves patch patches wrap tape gauze bandage
+about action affects alone appear appears applies approved behind between brackets calendar change changes
+chart citations cite cites citing clinical clinician compute condition conditions contact contain copied
+copy current data date dates decide diagnostic document documented draft education else empty encounters
+end every exactly example existing fact facts female fields first follow follows free give gives goals
+guess guideline health identifiers ids immunizations impression inactive information instructions
+interventions intolerances invent item json label language last latest leaves let licensed limited literacy
+marker markers match matches measurable mention monitoring names need needs newest number numbers paper past
+placeholder placeholders places plans preferred prefers problem procedures prompt proposes put recent record
+recorded referrals relative replaced reply requests rests reviews roles rules same schema shifted shown
+signs social source square stands state status string suspected task tasks team test text timing untrusted
+use vaccine value vital withheld write written year year-old aged older begin care-team
+`

@@ -29,6 +29,7 @@ const (
 	wWeekday                          // Monday...
 	wMisc                             // age, aged, box, http, https, ftp, www: words some detector starts at
 	wRole                             // interpreter, pharmacist...: "Nadia Kim (interpreter)"
+	wCommon                           // an English word that is also a name ("young", "walker"): no lower-case name matching
 )
 
 // cue is a phrase that introduces a name, place or number, and what it
@@ -99,6 +100,7 @@ func newLexicon() *lexicon {
 	add(wAgeUnit, "yo yrs yr year years yoa")
 	add(wOrdinal, "st nd rd th")
 	add(wMisc, "age aged box http https ftp www")
+	add(wCommon, commonWords)
 	add(wRole, "interpreter translator pharmacist nurse aide chaplain dietitian volunteer therapist doula midwife companion sitter")
 
 	addCue := func(kind Kind, name bool, phrases ...string) {
