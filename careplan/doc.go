@@ -7,8 +7,9 @@
 // care-team tasks. Every item cites the fact IDs of the patient record it
 // rests on ("C1", "M3", "L7") and gives a rationale; every recommendation
 // names its source (guideline, label or paper). A medication change with
-// action start proposes a new medication; a problem with status suspected
-// is a diagnostic impression. [Plan.Items] gives each item an ID
+// action start proposes a new medication; a continue that states a dose is
+// a dose change ([MedicationChange.ChangesDose]); a problem with status
+// suspected is a diagnostic impression. [Plan.Items] gives each item an ID
 // ("medication-1") that findings and review refer to.
 //
 // The plan's JSON Schema is derived from the Go types ([NewSchema]); a
@@ -19,8 +20,11 @@
 // [RenderRecord]) with no structured identifiers, asks the provider for a
 // plan, then checks the reply: truncation and refusal first, then JSON
 // extraction ([ExtractJSON]), the schema, and consistency with the record
-// ([CheckRecord]: cited facts exist, medication changes name real
-// medications). A rejected reply is re-asked with the exact violations and
+// ([CheckRecord]: every cited fact ID is a fact of the record; every
+// medication change but a start gives, in current_medication_id, the ID of
+// a medication fact of the record, and a start gives none; a continue,
+// stop or hold gives no dose). CheckRecord does not compare a medication's
+// name or code with the record's; package validate does. A rejected reply is re-asked with the exact violations and
 // their JSON pointers, bounded by attempts and a token budget; provider
 // errors end generation and are never pasted into a prompt. Every attempt
 // is returned with its usage, on success and on failure.

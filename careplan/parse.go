@@ -73,9 +73,10 @@ func checkProse(s string) error {
 }
 
 // Decode turns a reply's JSON into a plan for rec. It validates the JSON
-// against the full schema, decodes it, and checks it against the record:
-// every cited fact ID must exist, and a medication change must name the
-// current medication it applies to (an M fact) unless it starts a new one.
+// against the full schema, decodes it, and checks it against the record
+// ([CheckRecord]): every cited fact ID must exist, a medication change must
+// name the current medication it applies to (an M fact) unless it starts a
+// new one, and a continue, stop or hold must give no dose.
 // Every problem is returned at once in a *ValidationError (wrapping
 // ErrInvalidPlan); raw that is not JSON gives an error wrapping ErrNotJSON,
 // and a nil rec gives ErrNoRecord.
@@ -116,12 +117,16 @@ func (s *Schema) Decode(raw []byte, rec *patient.Record) (*Plan, error) {
 	return &p, nil
 }
 
-// CheckRecord checks that a plan refers to rec correctly: every citation is
-// a fact in rec, and every medication change other than a start names a
-// medication fact of rec in current_medication_id (and a start names
-// none). It returns the violations, sorted by pointer; none means the plan
-// is consistent with the record. It does not judge whether the plan is
-// clinically right; that is the validators' job.
+// CheckRecord checks that a plan refers to rec correctly and states its
+// medication actions unambiguously: every citation is a fact in rec; every
+// medication change other than a start names a medication fact of rec in
+// current_medication_id (and a start names none); and a continue, stop or
+// hold gives no dose (a new dose belongs to increase_dose or
+// decrease_dose, so that the action says what the change does). It returns
+// the violations, sorted by pointer; none means the plan is consistent
+// with the record. It does not check that a medication's name or code
+// matches the record's medication, and it does not judge whether the plan
+// is clinically right; both are the validators' job.
 func CheckRecord(p *Plan, rec *patient.Record) []Violation {
 	if p == nil || rec == nil {
 		return []Violation{{Message: "no plan or no record to check it against"}}
@@ -144,6 +149,13 @@ func CheckRecord(p *Plan, rec *patient.Record) []Violation {
 		case ActionStart, ActionStop, ActionIncrease, ActionDecrease, ActionHold, ActionContinue:
 		default:
 			continue // the schema reports the action itself
+		}
+		switch m.Action {
+		case ActionContinue, ActionStop, ActionHold:
+			if m.Dose != "" {
+				vs = append(vs, Violation{Pointer: "/medication_changes/" + strconv.Itoa(i) + "/dose",
+					Message: fmt.Sprintf("must be empty when the action is %s: to change the dose use increase_dose or decrease_dose with the new dose", m.Action)})
+			}
 		}
 		switch {
 		case m.Action == ActionStart && m.CurrentMedicationID != "":

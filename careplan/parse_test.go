@@ -137,6 +137,17 @@ func TestDecodeAgainstRecord(t *testing.T) {
 			[]string{"/medication_changes/1/current_medication_id"}, "a stop must say which medication"},
 		{"id of a missing medication", func(p *careplan.Plan) { p.MedicationChanges[1].CurrentMedicationID = "M42" },
 			[]string{"/medication_changes/1/current_medication_id"}, "the medication must exist"},
+		{"continue with a dose", func(p *careplan.Plan) { p.MedicationChanges[1].Dose = "1000 mg three times daily" },
+			[]string{"/medication_changes/1/dose"}, "a new dose written as a continue would reach only a nurse: the model must say increase_dose or decrease_dose"},
+		{"stop with a dose", func(p *careplan.Plan) {
+			p.MedicationChanges[1].Action, p.MedicationChanges[1].Dose = careplan.ActionStop, "500 mg daily"
+		}, []string{"/medication_changes/1/dose"}, "a stop has no dose; a dose suggests a taper, which is a decrease"},
+		{"hold with a dose", func(p *careplan.Plan) {
+			p.MedicationChanges[1].Action, p.MedicationChanges[1].Dose = careplan.ActionHold, "half dose"
+		}, []string{"/medication_changes/1/dose"}, "a hold has no dose"},
+		{"increase with a dose", func(p *careplan.Plan) {
+			p.MedicationChanges[1].Action, p.MedicationChanges[1].Dose = careplan.ActionIncrease, "1000 mg twice daily"
+		}, nil, "a dose change states its new dose"},
 		{"several at once", func(p *careplan.Plan) {
 			p.Problems[1].Citations = []string{"C77"}
 			p.Tasks[0].Citations = []string{dm, "N9"}

@@ -130,8 +130,10 @@ type MedicationChange struct {
 	// action applies to; it is "" for ActionStart.
 	CurrentMedicationID string `json:"current_medication_id" jsonschema:"pattern=^(M[0-9]{1\\,5})?$" jsonschema_description:"For every action except start: the ID of the medication in the record (M...). For start: an empty string."`
 	// Dose is the new dose instruction for start, increase and decrease;
-	// "" otherwise.
-	Dose      string   `json:"dose" jsonschema:"maxLength=200"`
+	// "" otherwise. A continue that states a dose is a dose change (see
+	// [MedicationChange.ChangesDose]); [CheckRecord] rejects a dose on a
+	// continue, stop or hold so that the model states the action it means.
+	Dose      string   `json:"dose" jsonschema:"maxLength=200" jsonschema_description:"The new dose instruction for start, increase_dose and decrease_dose; an empty string for continue, stop and hold."`
 	Citations []string `json:"citations" jsonschema:"minItems=1,maxItems=20,pattern=^[A-Z][0-9]{1\\,5}$"`
 	Rationale string   `json:"rationale" jsonschema:"minLength=1,maxLength=1000"`
 	Source    string   `json:"source" jsonschema:"maxLength=300" jsonschema_description:"The guideline, drug label or paper this follows (e.g. ADA Standards of Care 2025, Section 6), or an empty string when it rests on the record alone."`
@@ -141,9 +143,19 @@ type MedicationChange struct {
 // does not take.
 func (m MedicationChange) Proposed() bool { return m.Action == ActionStart }
 
-// Changes reports whether the change alters the medication list or a dose,
-// that is, whether it is anything but a continuation.
-func (m MedicationChange) Changes() bool { return m.Action != ActionContinue }
+// Changes reports whether the change alters the medication list or a dose:
+// anything but a continuation that states no dose. A continue with a
+// non-empty Dose restates the medication at a new dose, so it is a dose
+// change (see [MedicationChange.ChangesDose]).
+func (m MedicationChange) Changes() bool { return m.Action != ActionContinue || m.Dose != "" }
+
+// ChangesDose reports whether the change sets a new dose of a current
+// medication: an increase, a decrease, or a continue that states a dose.
+// Such a continue says neither which way the dose moves nor whether the
+// model meant it; careguard routes and checks it as a dose change.
+func (m MedicationChange) ChangesDose() bool {
+	return m.Action == ActionIncrease || m.Action == ActionDecrease || m.Action == ActionContinue && m.Dose != ""
+}
 
 // Monitoring is a measurement to repeat.
 type Monitoring struct {
@@ -280,8 +292,12 @@ func ParseItemID(id string) (ItemKind, int, bool) {
 	return "", 0, false
 }
 
-// Items returns every item of the plan, in document order.
+// Items returns every item of the plan, in document order; nil for a nil
+// plan.
 func (p *Plan) Items() []Item {
+	if p == nil {
+		return nil
+	}
 	out := make([]Item, 0, p.Len())
 	add := func(k ItemKind, field string, i int, text string, cites []string, rationale, source string) {
 		out = append(out, Item{ID: itemID(k, i), Kind: k, Index: i, Pointer: "/" + field + "/" + strconv.Itoa(i),
@@ -321,14 +337,20 @@ func (p *Plan) Items() []Item {
 	return out
 }
 
-// Len returns the number of items in the plan.
+// Len returns the number of items in the plan; 0 for a nil plan.
 func (p *Plan) Len() int {
+	if p == nil {
+		return 0
+	}
 	return len(p.Problems) + len(p.Goals) + len(p.Interventions) + len(p.MedicationChanges) +
 		len(p.Monitoring) + len(p.Education) + len(p.Referrals) + len(p.FollowUps) + len(p.Tasks)
 }
 
-// Clone returns a deep copy of the plan.
+// Clone returns a deep copy of the plan; nil for a nil plan.
 func (p *Plan) Clone() *Plan {
+	if p == nil {
+		return nil
+	}
 	c := *p
 	c.Problems = cloneItems(p.Problems, func(x *Problem) { x.Citations = cloneStrings(x.Citations) })
 	c.Goals = cloneItems(p.Goals, func(x *Goal) {

@@ -65,9 +65,38 @@ func TestPlanMarshalEmptyLists(t *testing.T) {
 }
 
 func TestMedicationChangeHelpers(t *testing.T) {
-	assert.True(t, careplan.MedicationChange{Action: careplan.ActionStart}.Proposed())
-	assert.False(t, careplan.MedicationChange{Action: careplan.ActionStop}.Proposed())
-	assert.False(t, careplan.MedicationChange{Action: careplan.ActionContinue}.Changes())
-	assert.True(t, careplan.MedicationChange{Action: careplan.ActionHold}.Changes())
+	tests := []struct {
+		name                           string
+		mc                             careplan.MedicationChange
+		proposed, changes, changesDose bool
+		reason                         string
+	}{
+		{"start", careplan.MedicationChange{Action: careplan.ActionStart, Dose: "10 mg daily"}, true, true, false, "a new medication"},
+		{"stop", careplan.MedicationChange{Action: careplan.ActionStop}, false, true, false, "alters the list"},
+		{"hold", careplan.MedicationChange{Action: careplan.ActionHold}, false, true, false, "pauses a medication"},
+		{"increase", careplan.MedicationChange{Action: careplan.ActionIncrease, Dose: "20 mg daily"}, false, true, true, "a dose change"},
+		{"decrease", careplan.MedicationChange{Action: careplan.ActionDecrease}, false, true, true, "a dose change even when the new dose is not given"},
+		{"continue", careplan.MedicationChange{Action: careplan.ActionContinue}, false, false, false, "an unchanged medication restated"},
+		{"continue with a dose", careplan.MedicationChange{Action: careplan.ActionContinue, Dose: "1000 mg three times daily"}, false, true, true,
+			"a continue that states a dose is a dose change written as a continue"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.proposed, tt.mc.Proposed(), "Proposed: %s", tt.reason)
+			assert.Equal(t, tt.changes, tt.mc.Changes(), "Changes: %s", tt.reason)
+			assert.Equal(t, tt.changesDose, tt.mc.ChangesDose(), "ChangesDose: %s", tt.reason)
+		})
+	}
 	assert.Equal(t, "HbA1c < 7 %", careplan.Target{MeasureName: "HbA1c", Comparator: "<", Value: 7, Unit: "%"}.String())
+}
+
+// A nil plan has no items, length 0 and clones to nil rather than
+// panicking: callers holding a draft without a plan must not crash.
+func TestPlanNilReceiver(t *testing.T) {
+	var p *careplan.Plan
+	require.NotPanics(t, func() {
+		assert.Nil(t, p.Items())
+		assert.Zero(t, p.Len())
+		assert.Nil(t, p.Clone())
+	})
 }

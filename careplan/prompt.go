@@ -35,8 +35,11 @@ type PromptOptions struct {
 	// written by people and routinely name patients, relatives and staff,
 	// so they are left out unless the caller opts in, having
 	// de-identified the record or accepted that the model's operator sees
-	// those identifiers. Structured identifiers (Identity, care-team
-	// names, note authors) are never rendered either way.
+	// the identifiers the record does not hold in structured fields (a
+	// relative's name, a phone number written only in a note). Structured
+	// identifiers (Identity, care-team names, note authors) are never
+	// rendered either way, and are redacted from notes too (see
+	// RenderRecord).
 	IncludeNotes bool
 	// MaxNoteChars caps each note's text; longer notes are cut and marked.
 	// Default 4000.
@@ -100,7 +103,8 @@ const deidentifiedRule = `
 // rec: a system message with the rules and a user message with the
 // rendered record and the task. Identifiers (name, addresses, numbers,
 // care-team names) are never included, and notes only when
-// opts.IncludeNotes or opts.Deidentified is set.
+// opts.IncludeNotes or opts.Deidentified is set; see RenderRecord.
+// opts.Instructions are the caller's and are sent as written.
 func Messages(rec *patient.Record, opts *PromptOptions) []providers.Message {
 	o := opts.withDefaults()
 	var b strings.Builder
@@ -122,12 +126,33 @@ func Messages(rec *patient.Record, opts *PromptOptions) []providers.Message {
 }
 
 // RenderRecord renders rec as compact cited text: every fact on one line
-// behind its ID. Identifiers are left out. Notes are left out unless
-// opts.IncludeNotes or opts.Deidentified is set; then they are fenced
-// between markers that their text cannot contain and labelled as untrusted
-// data.
+// behind its ID. Notes are left out unless opts.IncludeNotes or
+// opts.Deidentified is set; then they are fenced between markers that
+// their text cannot contain and labelled as untrusted data. A nil record
+// renders as "".
+//
+// The record's structured identifiers are never rendered: not the
+// Identity (names, identifiers, addresses, contact points), not care-team
+// names, not note authors. Nor are they let through the free text that is
+// rendered: every exact occurrence, in any letter case, of a name the
+// record holds there (the whole name, or one of its words of three letters
+// or more, titles and credentials aside), of an identifier, contact point
+// or address line, and of a number with the digits of an identifier or
+// contact point (seven or more digits, in any punctuation) or of the
+// postal code, is replaced by [Redacted] in dose instructions, reactions,
+// social-need descriptions, result text, code displays, care-team roles,
+// note kinds and note text. That is a last line of defence for a record
+// rendered without a Pseudonymizer; it does not cover what the record does
+// not hold in structured fields (a relative named only in a note or in a
+// social-need description, a phone number that is not the patient's, a
+// city, a date) or another spelling of what it holds ("Juniper Ln" for
+// "12 Juniper Lane"): only pseudonymization (package deid) finds those.
 func RenderRecord(rec *patient.Record, opts *PromptOptions) string {
+	if rec == nil {
+		return ""
+	}
 	o := opts.withDefaults()
+	rd := newRedactor(rec)
 	var b strings.Builder
 	asOf := rec.AsOf()
 	fmt.Fprintf(&b, "PATIENT RECORD as of %s. Each fact is shown behind its ID in brackets.\n\n", day(asOf))
@@ -139,7 +164,7 @@ func RenderRecord(rec *patient.Record, opts *PromptOptions) string {
 		fmt.Fprintf(&b, "[%s] %d-year-old %s", patient.DemographicsID, age, sexWord(d.Sex))
 	}
 	if d.Language != "" {
-		fmt.Fprintf(&b, "; preferred language %s", clean(d.Language, 20))
+		fmt.Fprintf(&b, "; preferred language %s", rd.clean(d.Language, 20))
 	}
 	if d.PreferredChannel != "" {
 		fmt.Fprintf(&b, "; prefers contact by %s", d.PreferredChannel)
@@ -153,7 +178,7 @@ func RenderRecord(rec *patient.Record, opts *PromptOptions) string {
 	b.WriteString("\n")
 
 	section(&b, "CONDITIONS", rec.Conditions(), func(c patient.Condition) string {
-		s := fmt.Sprintf("[%s] %s: %s", c.ID, code(c.Code), c.ClinicalStatus)
+		s := fmt.Sprintf("[%s] %s: %s", c.ID, rd.code(c.Code), c.ClinicalStatus)
 		if c.Verification != "" {
 			s += ", " + string(c.Verification)
 		}
@@ -175,9 +200,9 @@ func RenderRecord(rec *patient.Record, opts *PromptOptions) string {
 		}
 	}
 	med := func(m patient.Medication) string {
-		s := fmt.Sprintf("[%s] %s: %s", m.ID, code(m.Code), m.Status)
+		s := fmt.Sprintf("[%s] %s: %s", m.ID, rd.code(m.Code), m.Status)
 		if m.DoseText != "" {
-			s += ", " + clean(m.DoseText, 200)
+			s += ", " + rd.clean(m.DoseText, 200)
 		}
 		if !m.DailyDose.IsZero() {
 			s += ", daily dose " + m.DailyDose.String()
@@ -194,12 +219,12 @@ func RenderRecord(rec *patient.Record, opts *PromptOptions) string {
 	section(&b, "PAST OR INACTIVE MEDICATIONS", past, med)
 
 	section(&b, "ALLERGIES AND INTOLERANCES", rec.Allergies(), func(a patient.Allergy) string {
-		s := fmt.Sprintf("[%s] %s: %s", a.ID, code(a.Substance), a.Status)
+		s := fmt.Sprintf("[%s] %s: %s", a.ID, rd.code(a.Substance), a.Status)
 		if a.Category != "" {
 			s += ", " + string(a.Category)
 		}
 		if a.Reaction != "" {
-			s += ", reaction " + clean(a.Reaction, 200)
+			s += ", reaction " + rd.clean(a.Reaction, 200)
 		}
 		if a.Criticality != "" {
 			s += ", criticality " + string(a.Criticality)
@@ -209,7 +234,7 @@ func RenderRecord(rec *patient.Record, opts *PromptOptions) string {
 
 	section(&b, fmt.Sprintf("RESULTS AND VITAL SIGNS (newest first, up to %d per test, last %d days)", o.ObservationsPerCode, o.ObservationLookbackDays),
 		recentObservations(rec, o), func(x patient.Observation) string {
-			line := fmt.Sprintf("[%s] %s: %s on %s", x.ID, code(x.Code), observationValue(x), day(x.Effective))
+			line := fmt.Sprintf("[%s] %s: %s on %s", x.ID, rd.code(x.Code), rd.observationValue(x), day(x.Effective))
 			if x.Status != patient.ObservationFinal {
 				line += " (" + string(x.Status) + ")"
 			}
@@ -221,10 +246,10 @@ func RenderRecord(rec *patient.Record, opts *PromptOptions) string {
 	section(&b, fmt.Sprintf("RECENT ENCOUNTERS (newest first, up to %d)", o.Encounters), encs[:min(len(encs), o.Encounters)],
 		func(e patient.Encounter) string {
 			s := fmt.Sprintf("[%s] %s", e.ID, e.Class)
-			if t := code(e.Type); t != "" {
+			if t := rd.code(e.Type); t != "" {
 				s += " " + t
 			}
-			if r := code(e.Reason); r != "" {
+			if r := rd.code(e.Reason); r != "" {
 				s += ", reason " + r
 			}
 			return s + " on " + day(e.Start)
@@ -233,15 +258,15 @@ func RenderRecord(rec *patient.Record, opts *PromptOptions) string {
 	procs := rec.Procedures()
 	slices.Reverse(procs)
 	section(&b, "PROCEDURES (newest first)", procs, func(p patient.Procedure) string {
-		return fmt.Sprintf("[%s] %s on %s", p.ID, code(p.Code), day(p.Performed))
+		return fmt.Sprintf("[%s] %s on %s", p.ID, rd.code(p.Code), day(p.Performed))
 	})
 
 	section(&b, "IMMUNIZATIONS (latest per vaccine)", latestImmunizations(rec), func(i patient.Immunization) string {
-		return fmt.Sprintf("[%s] %s on %s", i.ID, code(i.Vaccine), day(i.Date))
+		return fmt.Sprintf("[%s] %s on %s", i.ID, rd.code(i.Vaccine), day(i.Date))
 	})
 
 	section(&b, "CARE TEAM (roles only)", rec.CareTeam(), func(t patient.CareTeamMember) string {
-		return fmt.Sprintf("[%s] %s", t.ID, clean(t.Role, 100))
+		return fmt.Sprintf("[%s] %s", t.ID, rd.clean(t.Role, 100))
 	})
 
 	section(&b, "SOCIAL NEEDS", rec.SocialNeeds(), func(s patient.SocialNeed) string {
@@ -253,7 +278,7 @@ func RenderRecord(rec *patient.Record, opts *PromptOptions) string {
 		if !s.Active {
 			status = "resolved"
 		}
-		line := fmt.Sprintf("[%s] %s: %s", s.ID, clean(desc, 200), status)
+		line := fmt.Sprintf("[%s] %s: %s", s.ID, rd.clean(desc, 200), status)
 		if !s.Recorded.IsZero() {
 			line += ", recorded " + day(s.Recorded)
 		}
@@ -276,11 +301,11 @@ func RenderRecord(rec *patient.Record, opts *PromptOptions) string {
 			if kind == "" {
 				kind = "note"
 			}
-			text := n.Text
+			text := rd.redact(n.Text)
 			if len(text) > o.MaxNoteChars {
 				text = truncateUTF8(text, o.MaxNoteChars) + " [note cut here]"
 			}
-			fmt.Fprintf(&b, "<<<BEGIN %s %s>>> %s, %s\n%s\n<<<END %s %s>>>\n", n.ID, boundary, clean(kind, 60), day(n.Time), text, n.ID, boundary)
+			fmt.Fprintf(&b, "<<<BEGIN %s %s>>> %s, %s\n%s\n<<<END %s %s>>>\n", n.ID, boundary, rd.clean(kind, 60), day(n.Time), text, n.ID, boundary)
 		}
 	}
 	return b.String()
@@ -351,9 +376,9 @@ func latestImmunizations(rec *patient.Record) []patient.Immunization {
 	return out
 }
 
-func observationValue(x patient.Observation) string {
+func (rd *redactor) observationValue(x patient.Observation) string {
 	if x.Value.Kind != patient.ValueNone {
-		return clean(x.Value.String(), 200)
+		return rd.clean(x.Value.String(), 200)
 	}
 	parts := make([]string, len(x.Components))
 	for i, c := range x.Components {
@@ -361,16 +386,16 @@ func observationValue(x patient.Observation) string {
 		if name == "" {
 			name = c.Code.Code
 		}
-		parts[i] = clean(name, 60) + " " + clean(c.Value.String(), 60)
+		parts[i] = rd.clean(name, 60) + " " + rd.clean(c.Value.String(), 60)
 	}
 	return strings.Join(parts, ", ")
 }
 
-func code(c terminology.Code) string {
+func (rd *redactor) code(c terminology.Code) string {
 	if c.Code == "" && c.Display == "" {
 		return ""
 	}
-	name := clean(c.Display, 200)
+	name := rd.clean(c.Display, 200)
 	if c.Code == "" {
 		return name
 	}
@@ -379,9 +404,9 @@ func code(c terminology.Code) string {
 		sys = "code"
 	}
 	if name == "" {
-		return sys + " " + clean(c.Code, 40)
+		return sys + " " + rd.clean(c.Code, 40)
 	}
-	return name + " (" + sys + " " + clean(c.Code, 40) + ")"
+	return name + " (" + sys + " " + rd.clean(c.Code, 40) + ")"
 }
 
 func sexWord(s patient.Sex) string {

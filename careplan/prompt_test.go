@@ -51,7 +51,8 @@ func TestRenderRecord(t *testing.T) {
 	}
 	assert.NotContains(t, out, "Quarterfield", "notes, which name a relative here, are withheld by default")
 	assert.Contains(t, out, "1 free-text note(s) withheld")
-	assert.Contains(t, withNotes, "Philippa Quarterfield", "opting in renders notes as written")
+	assert.Contains(t, withNotes, "Daughter Philippa [redacted] helps",
+		"opting in renders notes as written but for the record's own identifiers (the patient's surname); a relative's given name is not the record's")
 	assert.Contains(t, out, "[T1] primary care physician")
 	assert.Contains(t, out, "69-year-old female")
 	assert.Contains(t, out, "Systolic blood pressure 142 mm[Hg], Diastolic blood pressure 88 mm[Hg]")
