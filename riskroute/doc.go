@@ -7,12 +7,16 @@
 // A [Router] reads a [Content] — a [ContentKind] and one [ItemKind] per
 // item — and a [validate.Report]; [ContentOf] derives the Content of a
 // [careplan.Draft] from its typed fields (draft kind, list membership,
-// medication action, problem status, intervention category, task
-// assignee), and [Router.RouteDraft] routes a draft directly. Free text —
-// the plan's summary, titles, descriptions, rationales and sources,
-// medication names and doses, a finding's message and suggestion, the
-// model's name — is never read, so nothing a model writes can lower its
-// own review.
+// medication action, whether a continued medication states a dose, problem
+// status, intervention category, task assignee), and [Router.RouteDraft]
+// routes a draft directly. Free text — the plan's summary, titles,
+// descriptions, rationales and sources, medication names, what a dose
+// says, a finding's message and suggestion, the model's name — is never
+// read, so nothing a model writes can lower its own review. (A continue
+// that gives a dose is routed as a dose change: writing a dose can only
+// raise the tier.) What free text says is the validators' business: a
+// medication change or a diagnosis written in free text becomes a critical
+// finding (package validate), and so reaches a physician.
 //
 // # The safety floor
 //
@@ -31,8 +35,8 @@
 //     (problems, goals, interventions, monitoring, continued medications,
 //     referrals, follow-ups, care-team tasks, social needs, clinical
 //     statements) needs a nurse. So a care plan with any medication change
-//     other than a continuation, or any suspected problem, goes to a
-//     physician.
+//     other than a continuation, any continuation that states a new dose
+//     (a dose change), or any suspected problem, goes to a physician.
 //   - Each finding: [validate.SeverityInfo] never raises the tier;
 //     [validate.SeverityWarning] needs at least a nurse;
 //     [validate.SeverityCritical] always needs a physician.

@@ -104,6 +104,25 @@ func (g gen) text() string {
 	return string(b)
 }
 
+// dose returns a medication change's dose: empty often enough that
+// continues with and without a dose are both common, otherwise random
+// non-empty text.
+func (g gen) dose() string {
+	if g.chance(0.4) {
+		return ""
+	}
+	return g.nonEmptyText()
+}
+
+// nonEmptyText returns random free text that is not "".
+func (g gen) nonEmptyText() string {
+	for {
+		if s := g.text(); s != "" {
+			return s
+		}
+	}
+}
+
 func (g gen) texts() []string {
 	out := make([]string, g.r.IntN(3))
 	for i := range out {
@@ -165,7 +184,7 @@ func (g gen) draft() *careplan.Draft {
 			Action: enum(g, []careplan.MedicationAction{careplan.ActionContinue, careplan.ActionContinue, careplan.ActionContinue,
 				careplan.ActionStart, careplan.ActionStop, careplan.ActionIncrease, careplan.ActionDecrease, careplan.ActionHold},
 				"titrate", "Continue", "continue ", "keep"),
-			Medication: g.text(), RxNorm: g.text(), CurrentMedicationID: g.text(), Dose: g.text(),
+			Medication: g.text(), RxNorm: g.text(), CurrentMedicationID: g.text(), Dose: g.dose(),
 			Citations: g.texts(), Rationale: g.text(), Source: g.text()})
 	}
 	for range g.count() {
@@ -310,6 +329,9 @@ func wantItems(p *careplan.Plan) []rr.Item {
 		k, ok := actions[x.Action]
 		if !ok {
 			k = rr.ItemMedicationStart
+		}
+		if x.Action == careplan.ActionContinue && x.Dose != "" {
+			k = rr.ItemMedicationDoseChange // a new dose written as a continue
 		}
 		add("medication", i, k)
 	}
@@ -457,7 +479,13 @@ func rewriteDraft(g gen, d *careplan.Draft) *careplan.Draft {
 	}
 	for i := range p.MedicationChanges {
 		x := &p.MedicationChanges[i]
-		x.Medication, x.RxNorm, x.CurrentMedicationID, x.Dose = g.text(), g.text(), g.text(), g.text()
+		x.Medication, x.RxNorm, x.CurrentMedicationID = g.text(), g.text(), g.text()
+		// Routing reads whether a dose is given (a continue with a dose is a
+		// dose change), never what it says: rewrite the text, keep it given
+		// or empty.
+		if x.Dose != "" {
+			x.Dose = g.nonEmptyText()
+		}
 		x.Rationale, x.Source, x.Citations = g.text(), g.text(), g.texts()
 	}
 	for i := range p.Monitoring {
@@ -561,15 +589,39 @@ func TestPropertyDrafts(t *testing.T) {
 		require.Equal(t, want.notify, got.Notify, "%s: notify", msg)
 		checkReasons(t, msg, c, rep, got)
 
-		// (a) a medication change other than continue, or a problem not
-		// known to be documented, needs a physician.
+		// (a) a medication change other than continue, a continue that
+		// states a new dose, or a problem not known to be documented, needs
+		// a physician.
 		if d.Plan != nil {
-			change := slices.ContainsFunc(d.Plan.MedicationChanges, func(m careplan.MedicationChange) bool { return m.Action != careplan.ActionContinue })
+			change := slices.ContainsFunc(d.Plan.MedicationChanges, func(m careplan.MedicationChange) bool {
+				return m.Action != careplan.ActionContinue || m.Dose != ""
+			})
 			suspected := slices.ContainsFunc(d.Plan.Problems, func(x careplan.Problem) bool { return x.Status != careplan.ProblemExisting })
 			if change || suspected {
 				seen["medication change or suspected problem"]++
 				require.Equal(t, physician, got.Floor, "%s: (a) floor", msg)
 				require.Equal(t, physician, got.Tier, "%s: (a)", msg)
+			}
+			for _, m := range d.Plan.MedicationChanges {
+				if m.Action == careplan.ActionContinue {
+					if m.Dose != "" {
+						seen["continue with a dose"]++
+					} else {
+						seen["continue without a dose"]++
+					}
+				}
+			}
+			// (g) giving a dose to a continue never lowers the decision:
+			// it is a dose change, which needs a physician.
+			if i := slices.IndexFunc(d.Plan.MedicationChanges, func(m careplan.MedicationChange) bool {
+				return m.Action == careplan.ActionContinue && m.Dose == ""
+			}); i >= 0 {
+				dosed := *d
+				dosed.Plan = d.Plan.Clone()
+				dosed.Plan.MedicationChanges[i].Dose = g.nonEmptyText()
+				withDose := r.RouteDraft(&dosed, rep)
+				require.Equal(t, physician, withDose.Floor, "%s: (g) a continue with a dose needs a physician", msg)
+				require.GreaterOrEqual(t, withDose.Tier, got.Tier, "%s: (g) a dose never lowers the tier", msg)
 			}
 		}
 		// (b) a critical finding always reaches a physician.
@@ -612,7 +664,8 @@ func TestPropertyDrafts(t *testing.T) {
 		}
 	}
 	seen.require(t, 50, "nil plan", "unknown draft kind", "medication change or suspected problem", "critical", "policy",
-		"policy raised", "nurse_review", "physician_review", "incomplete", "pharmacist", "social worker")
+		"policy raised", "nurse_review", "physician_review", "incomplete", "pharmacist", "social worker",
+		"continue with a dose", "continue without a dose")
 	t.Logf("%d drafts: %v", propDrafts, seen)
 }
 

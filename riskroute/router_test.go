@@ -342,26 +342,32 @@ func TestContentOf(t *testing.T) {
 func TestContentOfMedicationActions(t *testing.T) {
 	tests := []struct {
 		action careplan.MedicationAction
+		dose   string
 		want   rr.ItemKind
 		tier   rr.Tier
 		reason string
 	}{
-		{careplan.ActionStart, rr.ItemMedicationStart, physician, "a new medication"},
-		{careplan.ActionStop, rr.ItemMedicationStop, physician, "stopping one"},
-		{careplan.ActionIncrease, rr.ItemMedicationDoseChange, physician, "a dose increase"},
-		{careplan.ActionDecrease, rr.ItemMedicationDoseChange, physician, "a dose decrease"},
-		{careplan.ActionHold, rr.ItemMedicationHold, physician, "pausing one"},
-		{careplan.ActionContinue, rr.ItemMedicationContinue, nurse, "the only action that is not a change"},
-		{"", rr.ItemMedicationStart, physician, "an unset action is unknown and counts as the most consequential"},
-		{"titrate", rr.ItemMedicationStart, physician, "an unknown action fails safe"},
-		{"Continue", rr.ItemMedicationStart, physician, "actions match exactly; a near miss of continue is not continue"},
-		{"continue ", rr.ItemMedicationStart, physician, "trailing space is not continue"},
+		{careplan.ActionStart, "", rr.ItemMedicationStart, physician, "a new medication"},
+		{careplan.ActionStop, "", rr.ItemMedicationStop, physician, "stopping one"},
+		{careplan.ActionIncrease, "", rr.ItemMedicationDoseChange, physician, "a dose increase"},
+		{careplan.ActionDecrease, "", rr.ItemMedicationDoseChange, physician, "a dose decrease"},
+		{careplan.ActionHold, "", rr.ItemMedicationHold, physician, "pausing one"},
+		{careplan.ActionContinue, "", rr.ItemMedicationContinue, nurse, "the only action that is not a change"},
+		{careplan.ActionContinue, "1000 mg three times daily", rr.ItemMedicationDoseChange, physician,
+			"a continue that states a new dose is a dose change written as a continue"},
+		{careplan.ActionContinue, " ", rr.ItemMedicationDoseChange, physician,
+			"any dose text counts: routing reads whether a dose is given, never what it says"},
+		{careplan.ActionStop, "taper over a week", rr.ItemMedicationStop, physician, "a dose on another action keeps its kind"},
+		{"", "", rr.ItemMedicationStart, physician, "an unset action is unknown and counts as the most consequential"},
+		{"titrate", "", rr.ItemMedicationStart, physician, "an unknown action fails safe"},
+		{"Continue", "", rr.ItemMedicationStart, physician, "actions match exactly; a near miss of continue is not continue"},
+		{"continue ", "", rr.ItemMedicationStart, physician, "trailing space is not continue"},
 	}
 	r := newRouter(t, nil)
 	for _, tt := range tests {
-		t.Run(string(tt.action), func(t *testing.T) {
+		t.Run(string(tt.action)+"/"+tt.dose, func(t *testing.T) {
 			p := plan()
-			p.MedicationChanges[0].Action = tt.action
+			p.MedicationChanges[0].Action, p.MedicationChanges[0].Dose = tt.action, tt.dose
 			d := &careplan.Draft{Kind: careplan.KindCarePlan, Plan: p}
 			assert.Contains(t, rr.ContentOf(d).Items, rr.Item{ID: "medication-1", Kind: tt.want}, tt.reason)
 			assert.Equal(t, tt.tier, r.RouteDraft(d, cleanReport()).Tier, tt.reason)

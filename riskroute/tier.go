@@ -178,9 +178,10 @@ const (
 
 // ContentOf derives the routing structure of a care-plan draft from its
 // typed fields only: the draft kind, which list each item is in, the
-// medication action, the problem status, the intervention category and
-// the task's assignee role. Titles, descriptions, rationales, sources and
-// the summary are never read.
+// medication action and whether a continued medication states a dose, the
+// problem status, the intervention category and the task's assignee role.
+// Titles, descriptions, rationales, sources, the summary and what a dose
+// says are never read.
 //
 // A [careplan.KindCarePlan] draft is [ContentCarePlan] and a
 // [careplan.KindCarePlanChange] draft [ContentCarePlanChange]; a draft of
@@ -192,9 +193,11 @@ const (
 //   - a problem is [ItemProblem] when its status is
 //     [careplan.ProblemExisting], otherwise [ItemDiagnosticImpression];
 //   - a medication change is [ItemMedicationStart], [ItemMedicationStop],
-//     [ItemMedicationDoseChange] (increase or decrease),
-//     [ItemMedicationHold] or [ItemMedicationContinue] by its action; an
-//     unknown action counts as [ItemMedicationStart];
+//     [ItemMedicationDoseChange] (increase or decrease, or a continue whose
+//     dose is not empty: a new dose written as a continue),
+//     [ItemMedicationHold] or [ItemMedicationContinue] (a continue with an
+//     empty dose) by its action; an unknown action counts as
+//     [ItemMedicationStart];
 //   - a social intervention, and a task assigned to a social worker, is
 //     [ItemSocialNeed]; other interventions are [ItemIntervention] and
 //     other tasks [ItemCareTeamTask];
@@ -270,6 +273,12 @@ func itemKind(p *careplan.Plan, it careplan.Item) ItemKind {
 		case careplan.ActionHold:
 			return ItemMedicationHold
 		case careplan.ActionContinue:
+			if p.MedicationChanges[i].Dose != "" {
+				// A continue that states a dose sets a new dose: a dose
+				// change, whatever the action says. Only whether a dose
+				// is given is read, never what it says.
+				return ItemMedicationDoseChange
+			}
 			return ItemMedicationContinue
 		}
 		// An unknown action is treated as the most consequential.
