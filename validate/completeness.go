@@ -18,7 +18,7 @@ const (
 	// RuleCareGapUnaddressed: an open care gap (package caregap) that no
 	// plan item addresses.
 	RuleCareGapUnaddressed = "completeness.care-gap-unaddressed"
-	// RuleHbA1cGoalTooLowOlderAdult: an HbA1c goal below 6.5 % for a
+	// RuleHbA1cGoalTooLowOlderAdult: an HbA1c goal of 6.5 % or lower ("<6.5", "<=6.4") for a
 	// patient aged 65 or older.
 	RuleHbA1cGoalTooLowOlderAdult = "guideline.hba1c-goal-below-6.5-older-adult"
 	// RuleHbA1cGoalAbove9: an HbA1c goal above 9 %.
@@ -52,7 +52,7 @@ type CompletenessOptions struct {
 //     facts. Unknown gaps are not reported: the record lacks what would
 //     decide them.
 //   - an HbA1c goal (a target on an HbA1c test with "<" or "<=", in %)
-//     below 6.5 % for a patient aged 65 or older is a warning: ADA 2025
+//     of 6.5 % or lower for a patient aged 65 or older is a warning: ADA 2025
 //     Section 13 sets <7.0-7.5 % even for healthy older adults and a less
 //     stringent goal where life expectancy is limited. careguard cannot
 //     judge life expectancy from a record, so it applies the threshold to
@@ -254,7 +254,9 @@ func (c *Completeness) goalFindings(rec *patient.Record, p *careplan.Plan) []Fin
 			}
 			item := careplanItemID(careplan.ItemGoal, i)
 			switch {
-			case age >= caregap.OlderAdultAge && t.Value < 6.5:
+			case age >= caregap.OlderAdultAge && t.Value <= 6.5:
+				// "<6.5%" and "<=6.5%" are both tighter than ADA's
+				// <7.0-7.5% for healthy older adults.
 				extra := ""
 				facts := []string{patient.DemographicsID}
 				if esrd := rec.ActiveConditionsIn(c.esrd); len(esrd) > 0 {
@@ -264,7 +266,7 @@ func (c *Completeness) goalFindings(rec *patient.Record, p *careplan.Plan) []Fin
 					}
 				}
 				out = append(out, Finding{RuleID: RuleHbA1cGoalTooLowOlderAdult, Severity: SeverityWarning, Category: CategoryGuideline,
-					Message: fmt.Sprintf("%s sets an HbA1c goal %s %s%% for a patient aged %d. ADA 2025 Section 13 sets <7.0-7.5%% even for healthy older adults and <8.0%% or less stringent goals where health is complex or life expectancy limited; careguard cannot judge life expectancy from the record, so it flags every goal below 6.5%% from age 65.%s",
+					Message: fmt.Sprintf("%s sets an HbA1c goal %s %s%% for a patient aged %d. ADA 2025 Section 13 sets <7.0-7.5%% even for healthy older adults and <8.0%% or less stringent goals where health is complex or life expectancy limited; careguard cannot judge life expectancy from the record, so it flags every goal of 6.5%% or lower from age 65.%s",
 						item, t.Comparator, gtNum(t.Value), age, extra),
 					FactIDs: facts, ItemIDs: []string{item},
 					Source:     terminology.Source{Citation: caregap.CitationADA13 + "; " + caregap.CitationADA6, URL: "https://doi.org/10.2337/dc25-S013"},

@@ -135,7 +135,9 @@ func TestCompletenessGoals(t *testing.T) {
 		reason     string
 	}{
 		{"older adult, goal below 6.5", "1950-01-01", false, "<", 6.0, "%", validate.RuleHbA1cGoalTooLowOlderAdult, "ADA Section 13"},
-		{"older adult, goal of <6.5", "1950-01-01", false, "<", 6.5, "%", "", "6.5 itself is not below 6.5"},
+		{"older adult, goal of <6.5", "1950-01-01", false, "<", 6.5, "%", validate.RuleHbA1cGoalTooLowOlderAdult, "<6.5% is the tight goal ADA reserves for selected younger adults"},
+		{"older adult, goal of <=6.5", "1950-01-01", false, "<=", 6.5, "%", validate.RuleHbA1cGoalTooLowOlderAdult, "still tighter than <7.0-7.5%"},
+		{"older adult, goal of <7", "1950-01-01", false, "<", 7, "%", "", "within ADA's range for healthy older adults"},
 		{"older adult with ESRD", "1950-01-01", true, "<=", 6.2, "%", validate.RuleHbA1cGoalTooLowOlderAdult, "end-stage illness named"},
 		{"younger adult, goal below 6.5", "1980-01-01", false, "<", 6.0, "%", "", "ADA Section 6 allows <6.5% when safe"},
 		{"goal above 9", "1980-01-01", false, "<", 9.5, "%", validate.RuleHbA1cGoalAbove9, "looser than any ADA goal"},

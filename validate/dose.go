@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Dose and route reading for the medication-safety rules. Only what can be
@@ -421,4 +422,69 @@ func extendedRelease(name string) bool {
 		return true
 	})
 	return ext
+}
+
+// localDoseForm reports whether a proposed medication's name ends with a
+// local dose form, the way an RxNorm clinical drug name ends ("Diclofenac
+// Sodium 10 MG/ML Topical Gel", "Ketoconazole 20 MG/ML Topical Cream
+// [Nizoral]", "Timolol 5 MG/ML Ophthalmic Solution"). It is how the route
+// of a proposed start is read from a name the model wrote, so it is
+// narrower than localRoute: a route word anywhere else ("Naproxen 500 MG
+// Oral Tablet (not a topical gel)", "take with food; nasal congestion is
+// not an indication") does not count, a negated form ("not topical gel")
+// does not count, a name that also states a systemic form ("Oral",
+// "Tablet", "Injection") does not count, and nasal and transdermal forms
+// count as systemic (ketorolac nasal spray and transdermal systems act
+// systemically). Anything it cannot read as local is systemic, which keeps
+// every systemic interaction rule in force.
+func localDoseForm(name string) bool {
+	s := strings.TrimSpace(name)
+	// An RxNorm branded drug ends with its brand in brackets.
+	if strings.HasSuffix(s, "]") {
+		if i := strings.LastIndexByte(s, '['); i >= 0 {
+			s = strings.TrimSpace(s[:i])
+		}
+	}
+	if s == "" {
+		return false
+	}
+	if r, _ := utf8.DecodeLastRuneInString(s); !unicode.IsLetter(r) {
+		return false // ends with a parenthesis, a note, a number: not a dose form
+	}
+	var words []string
+	forEachWord(s, func(w string) bool {
+		words = append(words, strings.ToLower(w))
+		return true
+	})
+	n := len(words)
+	if n == 0 {
+		return false
+	}
+	for _, w := range words {
+		switch w {
+		case "oral", "tablet", "tablets", "capsule", "capsules", "injection", "injectable", "intravenous",
+			"subcutaneous", "intramuscular", "chewable", "disintegrating", "sublingual", "buccal", "rectal",
+			"suppository", "transdermal", "nasal", "systemic", "enteric":
+			return false // a systemic form stated anywhere: not unambiguously local
+		case "not", "no", "non", "without", "avoid", "instead":
+			return false // a negation: the name is not a plain product name
+		}
+	}
+	last := words[n-1]
+	prev := ""
+	if n >= 2 {
+		prev = words[n-2]
+	}
+	switch last {
+	case "cream", "ointment", "lotion", "shampoo", "mouthwash", "inhaler", "inhalant":
+		return true
+	case "gel", "solution", "suspension", "spray", "foam", "powder", "oil", "emulsion", "drops", "patch",
+		"film", "paste", "liquid", "system", "plaster", "pad", "swab", "jelly":
+		switch prev {
+		case "topical", "ophthalmic", "otic", "vaginal", "medicated", "inhalation", "intrauterine",
+			"cutaneous", "dermal", "irrigation", "mucosal", "dental":
+			return true
+		}
+	}
+	return false
 }

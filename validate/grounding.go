@@ -69,6 +69,9 @@ type GroundingOptions struct {
 type Grounding struct {
 	drugs      *terminology.Drugs
 	conditions *terminology.Conditions
+	concepts   []terminology.ConditionConcept
+	orders     *orderReader
+	stems      *problemStems
 	sets       groundingSets
 }
 
@@ -89,6 +92,9 @@ func NewGrounding(opts *GroundingOptions) *Grounding {
 	if g.conditions == nil {
 		g.conditions = terminology.DefaultConditions()
 	}
+	g.concepts = g.conditions.Concepts()
+	g.orders = newOrderReader()
+	g.stems = newProblemStems()
 	sbp, panel := terminology.SystolicBP(), terminology.BloodPressurePanel()
 	g.sets = groundingSets{hba1c: terminology.HbA1c(), egfr: terminology.EGFR(), uacr: terminology.UACR(), ldl: terminology.LDL(),
 		sbp: sbp, dbp: terminology.DiastolicBP(),
@@ -132,18 +138,8 @@ func (g *Grounding) Validate(ctx context.Context, in *Input) ([]Finding, error) 
 	}
 
 	for i, p := range d.Plan.Problems {
-		if p.Status != careplan.ProblemExisting {
-			continue
-		}
-		if !slices.ContainsFunc(p.Citations, func(id string) bool {
-			k, ok := rec.KindOf(id)
-			return ok && k == patient.KindCondition
-		}) {
-			item := careplanItemID(careplan.ItemProblem, i)
-			add(RuleProblemNotInRecord, SeverityWarning,
-				fmt.Sprintf("%s is called an existing problem but cites no condition in the record.", item),
-				"Cite the documented condition, or mark the problem as suspected so a physician reviews it.",
-				[]string{item}, slices.Clone(p.Citations))
+		if p.Status == careplan.ProblemExisting {
+			g.checkExistingProblem(rec, i, p, func(f Finding) { out = append(out, f) })
 		}
 	}
 

@@ -62,7 +62,8 @@ func TestGrounding(t *testing.T) {
 				CurrentMedicationID: fixture.ID(rec, "855332"), Citations: []string{dm}, Rationale: "r"}
 		}, nil, "warfarin resolves by name on both sides"},
 		{"existing problem without a condition", func(d *careplan.Draft) { d.Plan.Problems[1].Citations = []string{fixture.ID(rec, "85354-9")} },
-			[]hit{{validate.RuleProblemNotInRecord, validate.SeverityWarning, "problem-2"}}, "an existing problem must be documented"},
+			[]hit{{validate.RuleProblemNotInRecord, validate.SeverityCritical, "problem-2"}},
+			"an existing problem must be documented; one that cites no condition is a diagnostic impression, which needs a physician (it was a warning, which let a new diagnosis reach only a nurse)"},
 		{"suspected problem needs no condition", func(d *careplan.Draft) {
 			d.Plan.Problems[1].Status = careplan.ProblemSuspected
 			d.Plan.Problems[1].Citations = []string{fixture.ID(rec, "85354-9")}
@@ -207,36 +208,94 @@ func TestGroundingText(t *testing.T) {
 	}
 }
 
-// An existing problem must name a condition the record holds as active.
+// An existing problem must name a condition the record holds as active,
+// and be one of the conditions it cites.
 func TestGroundingProblemTitles(t *testing.T) {
-	rec := fixture.MultiMorbid()
+	b := fixture.MultiMorbidBuilder()
+	b.AddConditions(
+		patient.Condition{Code: fixture.SNOMED("444814009", "Viral sinusitis"), ClinicalStatus: patient.ClinicalResolved,
+			Onset: fixture.Day("2024-01-10"), Abatement: fixture.Day("2024-01-24")},
+		fixture.Active(fixture.SNOMED("162864005", "Body mass index 30+ - obesity (finding)"), "2015-01-01"),
+	)
+	rec, err := b.Build()
+	require.NoError(t, err)
+	var (
+		dm, htn, ckd = fixture.ID(rec, "44054006"), fixture.ID(rec, "38341003"), fixture.ID(rec, "N18.31")
+		sinusitis    = fixture.ID(rec, "444814009")
+		obesity      = fixture.ID(rec, "162864005")
+		uacr, bp     = fixture.ID(rec, "9318-7"), fixture.ID(rec, "85354-9")
+	)
+	type hit struct {
+		rule string
+		sev  validate.Severity
+	}
+	crit := func(rule string) []hit { return []hit{{rule, validate.SeverityCritical}} }
 	tests := []struct {
 		name   string
 		title  string
 		status careplan.ProblemStatus
-		want   string
-		sev    validate.Severity
+		cites  []string
+		want   []hit
 		reason string
 	}{
-		{"documented", "Chronic kidney disease stage 3a", careplan.ProblemExisting, "", 0, "N18.31 is CKD"},
-		{"not documented", "Heart failure with reduced ejection fraction", careplan.ProblemExisting, validate.RuleConditionNotInRecord, validate.SeverityCritical, "calls an absent condition existing"},
-		{"suspected", "Heart failure", careplan.ProblemSuspected, "", 0, "a diagnostic impression is for a physician to review, not a grounding error"},
-		{"resolved", "Viral sinusitis", careplan.ProblemExisting, "", 0, "sinusitis is not in careguard's condition names"},
+		{"documented", "Chronic kidney disease stage 3a", careplan.ProblemExisting, []string{ckd}, nil, "N18.31 is CKD"},
+		{"not documented", "Heart failure with reduced ejection fraction", careplan.ProblemExisting, []string{dm},
+			crit(validate.RuleConditionNotInRecord), "calls an absent condition existing (reported once, by the free-text rule)"},
+		{"suspected", "Heart failure", careplan.ProblemSuspected, []string{dm}, nil, "a diagnostic impression is for a physician to review, not a grounding error"},
+		{"resolved, cited", "Viral sinusitis", careplan.ProblemExisting, []string{sinusitis},
+			[]hit{{validate.RuleProblemConditionInactive, validate.SeverityWarning}}, "the cited condition is the problem, but resolved"},
+
+		// Titles the guideline drafter and the fixture plans use, against the
+		// displays of the conditions they cite.
+		{"drafter diabetes", "Type 2 diabetes mellitus", careplan.ProblemExisting, []string{dm}, nil, "the drafter's title"},
+		{"drafter hypertension", "Hypertension", careplan.ProblemExisting, []string{htn}, nil, "the drafter's title"},
+		{"drafter CKD", "Chronic kidney disease", careplan.ProblemExisting, []string{ckd}, nil, "the drafter's title"},
+		{"above goal", "Type 2 diabetes above goal", careplan.ProblemExisting, []string{dm}, nil, "vs \"Diabetes mellitus type 2\": a qualifier"},
+		{"above target", "Hypertension above target", careplan.ProblemExisting, []string{htn, bp}, nil, "vs \"Hypertensive disorder\""},
+		{"with albuminuria", "Chronic kidney disease stage 3a with albuminuria", careplan.ProblemExisting, []string{ckd}, nil,
+			"vs \"Chronic kidney disease, stage 3a\": albuminuria is a CKD staging qualifier"},
+		{"stem match", "Hypertensive heart and kidney strain", careplan.ProblemExisting, []string{htn}, nil,
+			"no concept named: the stem hypert matches \"Hypertensive disorder\""},
+		{"blood pressure", "Blood pressure above goal", careplan.ProblemExisting, []string{htn}, nil, "blood pressure folds to hypertension"},
+		{"obesity display", "Obesity", careplan.ProblemExisting, []string{obesity}, nil, "vs Synthea's \"Body mass index 30+ - obesity (finding)\""},
+		{"glycemic", "Glycemic control above goal", careplan.ProblemExisting, []string{dm}, nil, "glycemic folds to diabetes"},
+
+		// New diagnoses labelled existing.
+		{"peripheral neuropathy", "Peripheral neuropathy", careplan.ProblemExisting, []string{htn},
+			crit(validate.RuleProblemNotInRecord), "the reviewer's case: a new diagnosis citing the record's hypertension"},
+		{"sleep apnea", "Obstructive sleep apnea", careplan.ProblemExisting, []string{htn},
+			crit(validate.RuleProblemNotInRecord), "the reviewer's case"},
+		{"gout", "Gout", careplan.ProblemExisting, []string{dm}, crit(validate.RuleProblemNotInRecord), "no shared word at all"},
+		{"sinusitis citing diabetes", "Viral sinusitis", careplan.ProblemExisting, []string{dm},
+			crit(validate.RuleProblemNotInRecord), "the title is a condition the record holds, but not the one cited"},
+		{"type 1 citing type 2", "Type 1 diabetes", careplan.ProblemExisting, []string{dm},
+			crit(validate.RuleConditionNotInRecord), "a different concept; the record holds no type 1 diabetes"},
+		{"added complication", "Type 2 diabetes with peripheral neuropathy", careplan.ProblemExisting, []string{dm},
+			crit(validate.RuleProblemNotInRecord), "a documented condition with a new diagnosis appended"},
+		{"added ulcer", "Diabetic foot ulcer", careplan.ProblemExisting, []string{dm},
+			crit(validate.RuleProblemNotInRecord), "shares diabet with the cited condition, but the ulcer is not documented"},
+		{"added anemia", "Chronic kidney disease with anemia", careplan.ProblemExisting, []string{ckd, uacr},
+			crit(validate.RuleProblemNotInRecord), "anemia of CKD is a diagnosis the record does not hold"},
+		{"negated addition", "Type 2 diabetes without retinal disease or neuropathy", careplan.ProblemExisting, []string{dm}, nil,
+			"words after a negation name what the patient does not have"},
+		{"cites a non-condition", "Hypertension", careplan.ProblemExisting, []string{bp},
+			crit(validate.RuleProblemNotInRecord), "an existing problem must cite its condition"},
 	}
 	g := validate.NewGrounding(nil)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			p := fixture.Plan(rec)
-			p.Problems[0].Title, p.Problems[0].Status = tt.title, tt.status
+			p.Problems[0].Title, p.Problems[0].Status, p.Problems[0].Citations = tt.title, tt.status, tt.cites
 			fs, err := g.Validate(t.Context(), &validate.Input{Record: rec, Draft: fixture.Draft(rec, p)})
 			require.NoError(t, err)
-			if tt.want == "" {
-				assert.Empty(t, fs, tt.reason)
-				return
+			var got []hit
+			for _, f := range fs {
+				got = append(got, hit{f.RuleID, f.Severity})
+				assert.Equal(t, []string{"problem-1"}, f.ItemIDs)
+				assert.NotEmpty(t, f.Source.Citation)
+				assert.NotEmpty(t, f.Suggestion)
 			}
-			require.Len(t, fs, 1, tt.reason)
-			assert.Equal(t, tt.want, fs[0].RuleID)
-			assert.Equal(t, tt.sev, fs[0].Severity)
+			assert.Equal(t, tt.want, got, "%s%s", tt.reason, dumpFindings(fs))
 		})
 	}
 }
@@ -249,7 +308,7 @@ func TestGroundingProblemInactive(t *testing.T) {
 	rec, err := b.Build()
 	require.NoError(t, err)
 	p := fixture.Plan(rec)
-	p.Problems[0].Title = "Stroke"
+	p.Problems[0].Title, p.Problems[0].Citations = "Stroke", []string{fixture.ID(rec, "230690007")}
 	fs, err := validate.NewGrounding(nil).Validate(t.Context(), &validate.Input{Record: rec, Draft: fixture.Draft(rec, p)})
 	require.NoError(t, err)
 	require.Len(t, fs, 1)

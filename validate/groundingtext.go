@@ -192,6 +192,7 @@ func (g *Grounding) textFindings(rec *patient.Record, p *careplan.Plan, add func
 	fields := gtFields(p)
 	var labs gtRecordLabs
 	active, everyMed := g.medicationKeys(rec)
+	var orders textOrderState
 	for _, f := range fields {
 		if f.labs {
 			claims, ages := extractClaims(f.text)
@@ -213,7 +214,12 @@ func (g *Grounding) textFindings(rec *patient.Record, p *careplan.Plan, add func
 			}
 		}
 		g.checkConditions(rec, f, add)
-		g.checkMedicationMentions(f, active, everyMed, add)
+		mentions := g.drugs.FindInText(f.text)
+		if len(mentions) == 0 {
+			continue
+		}
+		g.checkMedicationMentions(f, mentions, active, everyMed, add)
+		g.checkTextOrders(rec, p, f, mentions, active, &orders, add)
 	}
 }
 
@@ -459,8 +465,8 @@ func gtNotCurrent(w string) bool {
 	return false
 }
 
-func (g *Grounding) checkMedicationMentions(f gtField, active, all map[string][]string, add func(Finding)) {
-	for _, m := range g.drugs.FindInText(f.text) {
+func (g *Grounding) checkMedicationMentions(f gtField, mentions []terminology.Mention, active, all map[string][]string, add func(Finding)) {
+	for _, m := range mentions {
 		if len(active[m.Key]) > 0 {
 			continue
 		}

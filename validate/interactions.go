@@ -347,8 +347,9 @@ func fmtMG(mg float64) string { return strconv.FormatFloat(mg, 'f', -1, 64) + " 
 // current medication: its recorded daily dose (in mass units), else its
 // dose instruction, else the strength in its name taken once daily. For a
 // start: the item's dose instruction, else the strength in its name taken
-// once daily. For an increase: the item's new dose instruction; when it
-// cannot be read, the dose is unknown and fromMG holds the current dose.
+// once daily. For an increase, or a continue that states a dose: the
+// item's new dose instruction; when it cannot be read, the dose is unknown
+// and fromMG holds the current dose.
 func (m *MedicationSafety) dailyDose(e *medEntry, ingredient string) dose {
 	key, _ := m.drugs.KeyOf(ingredient)
 	current := func() dose {
@@ -380,7 +381,7 @@ func (m *MedicationSafety) dailyDose(e *medEntry, ingredient string) dose {
 			return dose{mg: strength, known: true, basis: "proposed product strength, assuming once daily"}
 		}
 		return dose{}
-	case e.increase:
+	case e.increase || e.newDose:
 		strength, _ := m.strengthOf(e.med.Name(), key)
 		if d, ok := parseDoseText(e.change.Dose, strength); ok {
 			return dose{mg: d, known: true, basis: fmt.Sprintf("proposed new dose %q", clean(e.change.Dose))}

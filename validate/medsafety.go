@@ -91,6 +91,7 @@ type MedicationSafety struct {
 	local     map[string]bool   // product RxCUI -> its name states a local route
 	beers     map[string]terminology.Source
 	kidney    map[roleSet]terminology.Source
+	orders    *orderReader // medication starts written in free text
 }
 
 var _ Validator = (*MedicationSafety)(nil)
@@ -156,6 +157,7 @@ func NewMedicationSafety(opts *MedicationSafetyOptions) (*MedicationSafety, erro
 	for _, p := range o.Drugs.Products() {
 		m.local[p.RxCUI] = localRoute(p.Name)
 	}
+	m.orders = newOrderReader()
 	return m, nil
 }
 
@@ -189,15 +191,17 @@ type medEntry struct {
 	local    bool   // the product acts locally (topical, inhaled, ...)
 	factID   string
 	itemIDs  []string
-	start    bool // proposed by a start item
+	start    bool // proposed by a start item, or by free text
+	fromText bool // the start is written in free text, not in medication_changes
 	increase bool // a dose increase is proposed
+	newDose  bool // a continue that states a dose: a dose change of unknown direction
 	name     string
 	text     string                     // label(), computed once
 	med      *patient.Medication        // for a current medication
-	change   *careplan.MedicationChange // the start or increase item
+	change   *careplan.MedicationChange // the start, increase or new-dose item
 }
 
-func (e *medEntry) proposed() bool { return e.start || e.increase }
+func (e *medEntry) proposed() bool { return e.start || e.increase || e.newDose }
 
 // has reports whether the medication has any of the roles, whatever its
 // route; sys only when it acts systemically.
@@ -216,10 +220,18 @@ func (e *medEntry) label() string {
 
 func (e *medEntry) setLabel() {
 	switch {
+	case e.fromText:
+		where := "the summary"
+		if len(e.itemIDs) > 0 {
+			where = strings.Join(e.itemIDs, ", ")
+		}
+		e.text = where + " (" + cleanName(e.name) + ", proposed start written in free text)"
 	case e.start:
 		e.text = e.itemIDs[0] + " (" + cleanName(e.name) + ", proposed start)"
 	case e.increase:
 		e.text = e.factID + " (" + cleanName(e.name) + ", dose increase proposed)"
+	case e.newDose:
+		e.text = e.factID + " (" + cleanName(e.name) + ", new dose proposed)"
 	default:
 		e.text = e.factID + " (" + cleanName(e.name) + ")"
 	}
@@ -326,7 +338,7 @@ func (m *MedicationSafety) entries(rec *patient.Record, plan *careplan.Plan) []*
 			if len(keys) == 0 {
 				continue // the grounding rules report drugs careguard cannot recognise
 			}
-			e := &medEntry{keys: keys, local: localRoute(mc.Medication),
+			e := &medEntry{keys: keys, local: m.startRoute(mc.RxNorm, mc.Medication),
 				itemIDs: []string{item}, start: true, name: mc.Medication, change: mc}
 			e.roles, e.dup = m.rolesOf(keys)
 			starts = append(starts, e)
@@ -348,6 +360,12 @@ func (m *MedicationSafety) entries(rec *patient.Record, plan *careplan.Plan) []*
 				stopped = true
 			case careplan.ActionIncrease:
 				e.increase, e.change = true, a.change
+			case careplan.ActionContinue:
+				// A continue that states a dose changes the dose: the
+				// rules read it as a proposed dose change.
+				if a.change.Dose != "" && !e.increase {
+					e.newDose, e.change = true, a.change
+				}
 			}
 		}
 		if stopped {
@@ -365,7 +383,61 @@ func (m *MedicationSafety) entries(rec *patient.Record, plan *careplan.Plan) []*
 		e.roles, e.dup = m.rolesOf(e.keys)
 		out = append(out, e)
 	}
-	return append(out, starts...)
+	out = append(out, starts...)
+	return append(out, m.textStarts(plan, out)...)
+}
+
+// textStarts returns the medications the plan's free text proposes to
+// start (see RuleMedicationChangeInText) that are neither current nor
+// started by a medication change, so that the rules check them as proposed
+// starts. A drug the text tells someone to take or give counts only when
+// the patient does not already take it.
+func (m *MedicationSafety) textStarts(plan *careplan.Plan, have []*medEntry) []*medEntry {
+	var out []*medEntry
+	byKey := map[string]*medEntry{}
+	for _, f := range gtFields(plan) {
+		mentions := m.drugs.FindInText(f.text)
+		if len(mentions) == 0 {
+			continue
+		}
+		for _, o := range m.orders.read(f.text, mentions) {
+			if o.action != orderStart && o.action != orderTake {
+				continue
+			}
+			if e, ok := byKey[o.key]; ok {
+				if f.item != "" && !slices.Contains(e.itemIDs, f.item) {
+					e.itemIDs = append(e.itemIDs, f.item)
+					e.text = ""
+				}
+				continue
+			}
+			if slices.ContainsFunc(have, func(e *medEntry) bool { return slices.Contains(e.keys, o.key) }) {
+				continue // current, or started by a medication change
+			}
+			phrase := f.text[o.start:max(o.end, o.phraseEnd)]
+			e := &medEntry{keys: []string{o.key}, local: localDoseForm(phrase), start: true, fromText: true,
+				itemIDs: f.items(), name: phrase,
+				change: &careplan.MedicationChange{Action: careplan.ActionStart, Medication: phrase}}
+			e.roles, e.dup = m.rolesOf(e.keys)
+			byKey[o.key] = e
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// startRoute decides whether a proposed start acts locally. A coded
+// product takes its route from the drug table's product (the model's
+// wording cannot change it); otherwise the name counts as local only when
+// it ends with a local dose form as an RxNorm name does ("Diclofenac
+// Sodium 10 MG/ML Topical Gel"), and as systemic in every other case.
+func (m *MedicationSafety) startRoute(rxnorm, name string) bool {
+	if rxnorm != "" {
+		if local, ok := m.local[rxnorm]; ok {
+			return local
+		}
+	}
+	return localDoseForm(name)
 }
 
 // rolesOf returns the roles and duplicate-therapy classes of a

@@ -657,3 +657,40 @@ func TestMedicationSafetyConcurrent(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// TestStartRouteFromModelText: the route of a proposed start is read from
+// an unambiguous product name only; text that merely mentions a local form
+// ("(not a topical gel)") never softens an interaction.
+func TestStartRouteFromModelText(t *testing.T) {
+	rec := medRecord(t, 60, "", []tmed{med("Warfarin Sodium 5 MG Oral Tablet")})
+	plain := runMS(t, rec, start("naproxen 500 MG Oral Tablet", "500 mg twice daily"))
+	base := validate.SeverityInfo
+	for _, f := range plain {
+		if f.RuleID == validate.RuleWarfarinNSAID {
+			base = f.Severity
+		}
+	}
+	require.Equal(t, validate.SeverityCritical, base, "the oral start is critical%s", dumpFindings(plain))
+	tests := []struct {
+		name, medication string
+		want             validate.Severity
+		reason           string
+	}{
+		{"negated local form", "naproxen 500 mg (not a topical gel)", validate.SeverityCritical, "the text names a gel only to deny it"},
+		{"local word in a note", "naproxen 500 mg, gel-coated tablet", validate.SeverityCritical, "a tablet is systemic"},
+		{"no form", "naproxen", validate.SeverityCritical, "without a form the start is taken as systemic"},
+		{"a topical product", "diclofenac sodium 10 MG/ML Topical Gel", validate.SeverityInfo, "an RxNorm-style topical product name is local"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fs := runMS(t, rec, start(tt.medication, "500 mg twice daily"))
+			got := validate.Severity(0)
+			for _, f := range fs {
+				if f.RuleID == validate.RuleWarfarinNSAID {
+					got = f.Severity
+				}
+			}
+			assert.Equal(t, tt.want, got, "%s%s", tt.reason, dumpFindings(fs))
+		})
+	}
+}
