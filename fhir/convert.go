@@ -528,6 +528,12 @@ func (d *decoder) convMedicationRequest(e *entry) error {
 	default:
 		return d.errAt(e, "/status", wrapf(ErrInvalid, "not a medication request status"))
 	}
+	if m.DoNotPerform != nil && *m.DoNotPerform {
+		// "Do not give this drug": not a medication the patient takes
+		// or will take.
+		d.notice(e, true, ReasonDoNotPerform)
+		return nil
+	}
 	switch m.Intent {
 	case "proposal", "plan", "option":
 		// Not an order the patient acts on yet.

@@ -92,6 +92,7 @@ const (
 	ReasonRefuted        Reason = "refuted"          // verification status refuted
 	ReasonEnteredInError Reason = "entered-in-error" // status or verification entered-in-error
 	ReasonNotTaken       Reason = "not-taken"        // MedicationStatement not-taken
+	ReasonDoNotPerform   Reason = "do-not-perform"   // MedicationRequest doNotPerform: a prohibition, not a medication taken
 	ReasonCancelled      Reason = "cancelled"        // cancelled before it happened
 	ReasonNotDone        Reason = "not-done"         // a procedure, immunization or encounter that did not happen (yet)
 	ReasonNoValue        Reason = "no-value"         // an observation without a value or components

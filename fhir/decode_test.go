@@ -362,19 +362,31 @@ func TestDecodeCodeSystems(t *testing.T) {
 
 func TestParseResource(t *testing.T) {
 	tests := []struct {
-		name   string
-		in     string
-		want   error
-		typ    string
-		reason string
+		name    string
+		in      string
+		want    error
+		typ     string
+		pointer string // of the error, when want is set and this is not empty
+		reason  string
 	}{
-		{"condition", `{"resourceType":"Condition","id":"c","code":{"text":"x"}}`, nil, "Condition", "a modelled type"},
-		{"careplan", `{"resourceType":"CarePlan","status":"draft","intent":"proposal","subject":{"reference":"Patient/1"}}`, nil, "CarePlan", "export types parse too"},
-		{"unmodelled", `{"resourceType":"Claim"}`, fhir.ErrResourceType, "", "Claim is kept raw, not modelled"},
-		{"no type", `{"id":"x"}`, fhir.ErrResourceType, "", "a resource names its type"},
-		{"not an object", `[1]`, fhir.ErrResourceType, "", "a resource is an object"},
-		{"syntax", `{"resourceType":"Condition",`, fhir.ErrSyntax, "", "invalid JSON"},
-		{"wrong type", `{"resourceType":"Condition","code":"x"}`, fhir.ErrInvalid, "", "a string where a CodeableConcept belongs"},
+		{"condition", `{"resourceType":"Condition","id":"c","code":{"text":"x"}}`, nil, "Condition", "", "a modelled type"},
+		{"careplan", `{"resourceType":"CarePlan","status":"draft","intent":"proposal","subject":{"reference":"Patient/1"}}`, nil, "CarePlan", "", "export types parse too"},
+		{"same key in sibling objects", `{"resourceType":"Medication","code":{"coding":[{"code":"1","system":"a"},{"code":"2","system":"b"}]}}`, nil, "Medication", "",
+			"keys repeat only within one object"},
+		{"unmodelled", `{"resourceType":"Claim"}`, fhir.ErrResourceType, "", "", "Claim is kept raw, not modelled"},
+		{"no type", `{"id":"x"}`, fhir.ErrResourceType, "", "", "a resource names its type"},
+		{"not an object", `[1]`, fhir.ErrResourceType, "", "", "a resource is an object"},
+		{"syntax", `{"resourceType":"Condition",`, fhir.ErrSyntax, "", "", "invalid JSON"},
+		{"wrong type", `{"resourceType":"Condition","code":"x"}`, fhir.ErrInvalid, "", "", "a string where a CodeableConcept belongs"},
+		{"case-variant resourceType", `{"resourceType":"Medication","resourcetype":"MedicationRequest","id":"x"}`, fhir.ErrInvalid, "", "/resourcetype",
+			"the exact key says Medication, encoding/json would fill the field from the last match: the type would depend on the reader"},
+		{"repeated resourceType", `{"resourceType":"Medication","resourceType":"MedicationRequest"}`, fhir.ErrInvalid, "", "/resourceType",
+			"readers disagree on whether the first or the last wins"},
+		{"case-variant id", `{"resourceType":"Medication","id":"a","ID":"b"}`, fhir.ErrInvalid, "", "/ID", "which resource a reference names would depend on the reader"},
+		{"nested case variant", `{"resourceType":"MedicationRequest","contained":[{"resourceType":"Medication","id":"m"},{"resourceType":"Medication","code":{"text":"a","Text":"b"}}]}`,
+			fhir.ErrInvalid, "", "/contained/1/code/Text", "ambiguity anywhere in the resource, located by pointer"},
+		{"unicode case variant", `{"resourceType":"Medication","code":{"coding":[{"system":"a","\u017fystem":"b"}]}}`, fhir.ErrInvalid, "", "/code/coding/0/ſystem",
+			"the long s folds to s, as encoding/json matches it"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -382,11 +394,52 @@ func TestParseResource(t *testing.T) {
 			if tt.want != nil {
 				require.ErrorIs(t, err, tt.want, tt.reason)
 				var de *fhir.DecodeError
-				assert.ErrorAs(t, err, &de, tt.reason)
+				require.ErrorAs(t, err, &de, tt.reason)
+				if tt.pointer != "" {
+					assert.Equal(t, tt.pointer, de.Pointer, tt.reason)
+				}
 				return
 			}
 			require.NoError(t, err, tt.reason)
 			assert.Equal(t, tt.typ, r.Header().ResourceType)
+		})
+	}
+}
+
+// A do-not-perform MedicationRequest forbids a drug; the patient does not
+// take it, so it is not a medication of the record.
+func TestDecodeDoNotPerform(t *testing.T) {
+	const subj = `"subject":{"reference":"urn:uuid:p"}`
+	med := func(extra string) string {
+		return `{"resourceType":"MedicationRequest","id":"mr","status":"active","intent":"order",` + subj + extra +
+			`,"medicationCodeableConcept":{"coding":[{"system":"http://www.nlm.nih.gov/research/umls/rxnorm","code":"11289","display":"warfarin"}]}}`
+	}
+	tests := []struct {
+		name       string
+		extra      string
+		wantMeds   int
+		wantNotice bool
+		reason     string
+	}{
+		{"do not perform", `,"doNotPerform":true`, 0, true, "a prohibition is not a medication taken"},
+		{"perform", `,"doNotPerform":false`, 1, false, "doNotPerform false is an ordinary order"},
+		{"absent", ``, 1, false, "the default is an ordinary order"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := fhir.Decode(t.Context(), []byte(bundle(med(tt.extra))), &fhir.DecodeOptions{AsOf: fixtureAsOf})
+			require.NoError(t, err)
+			assert.Len(t, res.Record.Medications(), tt.wantMeds, tt.reason)
+			var reasons []fhir.Reason
+			for _, n := range res.Notices {
+				reasons = append(reasons, n.Reason)
+			}
+			if tt.wantNotice {
+				assert.Equal(t, []fhir.Reason{fhir.ReasonDoNotPerform}, reasons, "left out, and said so")
+				assert.True(t, res.Notices[0].Excluded)
+			} else {
+				assert.Empty(t, reasons)
+			}
 		})
 	}
 }

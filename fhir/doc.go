@@ -36,7 +36,8 @@
 //
 // Statuses are honoured, not guessed: refuted and entered-in-error
 // conditions and allergies, cancelled and entered-in-error orders,
-// not-taken statements, and procedures, immunizations and encounters that
+// do-not-perform medication requests (a prohibition, not a medication
+// taken), not-taken statements, and procedures, immunizations and encounters that
 // did not happen are left out; a stopped medication is inactive; a
 // proposed or planned active request is intended. Resources dated after
 // the as-of date are left out (or, with RejectAfterAsOf, rejected); a
@@ -47,12 +48,16 @@
 // # Exporting
 //
 // [Export] writes a draft with its validation report and routing decision
-// as a transaction Bundle: a draft CarePlan, its Goals, the review Task,
+// as a transaction Bundle: a draft CarePlan, its Goals, the review Task
+// (for the higher of the caller's tier and the safety floor, which Export
+// recomputes from the draft and report, so a caller's decision can raise
+// the review but never drop it),
 // a DetectedIssue per finding and a Provenance naming the generator, the
 // model and the prompt version, with the AI-asserted security label on
 // model-written content. Cited facts are referenced by their SourceID.
 // Nothing written holds null or an empty string, array or object.
-// [ParseResource] decodes any resource this package models.
+// [ParseResource] decodes any resource this package models, and refuses
+// one whose objects repeat a key exactly or up to case.
 //
 // # Errors
 //

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"html"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -70,7 +71,7 @@ type ExportOptions struct {
 //   - a Task (status requested, code approve, focus the CarePlan, for the
 //     Patient) requesting the review the decision requires, with
 //     performerType physician or registered nurse; none when the decision
-//     is auto-approve;
+//     is auto-approve (which no care plan is: see below);
 //   - a DetectedIssue per finding (severity high, moderate or low for
 //     critical, warning or info), implicating the facts it cites and the
 //     CarePlan, with the finding's source as its reference;
@@ -84,19 +85,32 @@ type ExportOptions struct {
 // deterministic guideline drafter did. Resource ids are derived from the
 // draft, so exporting the same draft twice gives the same Bundle.
 //
+// Export does not take the caller's Decision on trust: it routes the draft
+// and report itself with a riskroute.Router that applies the safety floor
+// alone (no policy), and requests the higher of the two tiers. A caller's
+// decision, made with a deployer's policy, can therefore raise the review
+// but never lower or drop it: a draft that starts a medication gets a
+// physician Task even if the Decision says auto-approve. When the floor is
+// higher, the Task carries the floor's reasons and a note saying so; a
+// zero Decision means "not routed" and gets the floor's. The roles to
+// notify are those of both decisions. A nil or incomplete Report routes to
+// physician review.
+//
 // Errors: [ErrExportInput].
 func Export(in *ExportInput, opts *ExportOptions) (*Bundle, error) {
 	if in == nil || in.Record == nil || in.Draft == nil || in.Draft.Plan == nil || in.Draft.Created.IsZero() {
 		return nil, ErrExportInput
 	}
-	if in.Patient == "" {
-		withRef := *in
-		withRef.Patient = in.Record.Demographics().SourceID
-		in = &withRef
+	routed := *in // a copy: the caller's input is not modified
+	if routed.Patient == "" {
+		routed.Patient = in.Record.Demographics().SourceID
 	}
-	if in.Patient == "" {
+	if routed.Patient == "" {
 		return nil, ErrExportInput
 	}
+	var raised bool
+	routed.Decision, raised = reviewDecision(in)
+	in = &routed
 	var o ExportOptions
 	if opts != nil {
 		o = *opts
@@ -109,6 +123,7 @@ func Export(in *ExportInput, opts *ExportOptions) (*Bundle, error) {
 		return nil, ErrExportInput
 	}
 	x := newExporter(in)
+	x.floorRaised = raised
 	var entries []exported
 	cp := x.carePlan()
 	entries = append(entries, exported{x.carePlanURL, cp})
@@ -147,8 +162,39 @@ type exported struct {
 	res Resource
 }
 
+// reviewDecision returns the decision the export requests review for:
+// the caller's, unless the safety floor for the draft and report asks for
+// a higher tier or the caller's is zero, in which case the floor's
+// (raised is then true when the caller gave a tier). The chosen decision's
+// roles are kept and the other's pharmacist and social worker added; the
+// nurse or physician follows the chosen tier. A tier careguard does not
+// know is kept: the Task asks a physician for it.
+func reviewDecision(in *ExportInput) (dec riskroute.Decision, raised bool) {
+	var floorOnly riskroute.Router // the zero Router: the safety floor, no policy
+	floor := floorOnly.RouteDraft(in.Draft, in.Report)
+	dec = in.Decision
+	other := floor.Notify
+	switch {
+	case dec.Tier == 0:
+		dec, other = floor, nil
+	case dec.Tier.Valid() && floor.Tier > dec.Tier:
+		other = dec.Notify
+		dec, raised = floor, true
+	}
+	notify := slices.Clone(dec.Notify)
+	for _, r := range other {
+		if r != riskroute.RoleNurse && r != riskroute.RolePhysician {
+			notify = append(notify, r)
+		}
+	}
+	slices.Sort(notify)
+	dec.Notify = slices.Compact(notify)
+	return dec, raised
+}
+
 type exporter struct {
 	in          *ExportInput
+	floorRaised bool
 	plan        *careplan.Plan
 	seed        []byte
 	patient     Reference
@@ -434,6 +480,9 @@ func (x *exporter) task() *Task {
 		if f.Severity >= validate.SeverityCritical {
 			t.Priority = "urgent"
 		}
+	}
+	if x.floorRaised {
+		t.Note = append(t.Note, Annotation{Text: "The routing decision given for export was below careguard's safety floor; the floor applies."})
 	}
 	for _, r := range dec.Reasons {
 		t.Note = append(t.Note, Annotation{Text: r.Tier.String() + ": " + r.Message})

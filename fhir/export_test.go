@@ -291,13 +291,76 @@ func TestExportInputErrors(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "collection", b.Type)
 	assert.Nil(t, b.Entry[0].Request, "collection entries carry no request")
+}
 
-	auto := *good
-	auto.Decision.Tier = riskroute.TierAutoApprove
-	b, err = fhir.Export(&auto, nil)
-	require.NoError(t, err)
-	for _, e := range b.Entry {
-		assert.NotEqual(t, "Task", e.Request.URL, "auto-approved content has no review Task")
+// Export routes the draft itself with the bare safety floor and requests the
+// higher of that tier and the caller's: a caller's decision may raise the
+// review but never lower or drop it.
+func TestExportDecisionFloor(t *testing.T) {
+	res := decodeFixture(t, "collection.json")
+	nurseIn := routed(t, res)
+	require.Equal(t, riskroute.TierNurseReview, nurseIn.Decision.Tier, "precondition: a clean guideline plan needs a nurse")
+	physIn := route(t, res, modelDraft(res.Record))
+	require.Equal(t, riskroute.TierPhysicianReview, physIn.Decision.Tier, "precondition: a medication start needs a physician")
+
+	with := func(in *fhir.ExportInput, f func(*fhir.ExportInput)) *fhir.ExportInput {
+		c := *in
+		f(&c)
+		return &c
+	}
+	tests := []struct {
+		name       string
+		in         *fhir.ExportInput
+		want       string // the Task's performer, "" for no Task
+		wantRaised bool   // the Task says the floor overrode the caller
+		wantNotify string
+		reason     string
+	}{
+		{"caller agrees", nurseIn, fhir.SNOMEDRegisteredNurse, false, "Notify: nurse", "the usual case"},
+		{"auto-approve for a medication start", with(physIn, func(in *fhir.ExportInput) {
+			in.Decision = riskroute.Decision{Tier: riskroute.TierAutoApprove, Floor: riskroute.TierAutoApprove}
+		}), fhir.SNOMEDPhysician, true, "Notify: physician", "a caller's decision cannot drop the review of a medication start"},
+		{"auto-approve for a care plan", with(nurseIn, func(in *fhir.ExportInput) { in.Decision.Tier = riskroute.TierAutoApprove }),
+			fhir.SNOMEDRegisteredNurse, true, "", "no care plan auto-approves"},
+		{"nurse for a medication start", with(physIn, func(in *fhir.ExportInput) {
+			in.Decision = riskroute.Decision{Tier: riskroute.TierNurseReview, Notify: []riskroute.Role{riskroute.RoleNurse, riskroute.RoleSocialWorker}}
+		}), fhir.SNOMEDPhysician, true, "Notify: physician, social_worker", "the floor's tier, with the caller's other roles kept"},
+		{"policy raises", with(nurseIn, func(in *fhir.ExportInput) {
+			in.Decision.Tier = riskroute.TierPhysicianReview
+			in.Decision.Notify = []riskroute.Role{riskroute.RolePhysician}
+		}), fhir.SNOMEDPhysician, false, "Notify: physician", "a deployer's policy may raise the tier; Export keeps it"},
+		{"not routed", with(nurseIn, func(in *fhir.ExportInput) { in.Decision = riskroute.Decision{} }), fhir.SNOMEDRegisteredNurse, false,
+			"Notify: nurse", "a zero decision gets the floor's"},
+		{"no report", with(nurseIn, func(in *fhir.ExportInput) { in.Report = nil }), fhir.SNOMEDPhysician, true, "",
+			"an unvalidated draft needs a physician whatever the caller says"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before := *tt.in
+			x := export(t, tt.in)
+			assert.Equal(t, before, *tt.in, "the caller's input is not modified")
+			tasks := x.resources["Task"]
+			if tt.want == "" {
+				assert.Empty(t, tasks, tt.reason)
+				return
+			}
+			require.Len(t, tasks, 1, tt.reason)
+			task := tasks[0].(*fhir.Task)
+			assert.Equal(t, tt.want, task.PerformerType[0].Coding[0].Code, tt.reason)
+			var notes []string
+			for _, n := range task.Note {
+				notes = append(notes, n.Text)
+			}
+			joined := strings.Join(notes, "\n")
+			if tt.wantRaised {
+				assert.Contains(t, joined, "below careguard's safety floor", tt.reason)
+			} else {
+				assert.NotContains(t, joined, "below careguard's safety floor", tt.reason)
+			}
+			if tt.wantNotify != "" {
+				assert.Contains(t, notes, tt.wantNotify, tt.reason)
+			}
+		})
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 	"time"
 
@@ -89,4 +90,49 @@ func FuzzDecode(f *testing.F) {
 func itoa(i int) string {
 	b, _ := json.Marshal(i)
 	return string(b)
+}
+
+// FuzzParseResource checks that ParseResource never panics, that every
+// failure is a *DecodeError with a JSON pointer, and that on success the
+// value's resourceType is its Go type (no second key can make the two
+// disagree) and writing it back parses to the same resource.
+func FuzzParseResource(f *testing.F) {
+	for _, s := range []string{"", "{}", "[1]", "null", `{"resourceType":"Condition","id":"c","code":{"text":"x"}}`,
+		`{"resourceType":"Medication","resourcetype":"MedicationRequest","id":"x"}`,
+		`{"resourceType":"MedicationRequest","resourceType":"Medication"}`,
+		`{"ResourceType":"MedicationRequest","resourceType":"Medication","code":{"text":"a"}}`,
+		`{"resourceType":"MedicationRequest","id":"x","doNotPerform":true,"medicationReference":{"reference":"#m"},"contained":[{"resourceType":"Medication","id":"m","Id":"n"}]}`,
+		`{"resourceType":"Medication","code":{"coding":[{"system":"a","\u017fystem":"b"}]}}`,
+		`{"resourceType":"Bundle","type":"collection","entry":[{"resource":{"resourceType":"Medication","resourcetype":"MedicationRequest"}}]}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		r, err := fhir.ParseResource(data)
+		if err != nil {
+			var de *fhir.DecodeError
+			if !errors.As(err, &de) {
+				t.Fatalf("not a *DecodeError: %v", err)
+			}
+			if de.Pointer != "" && de.Pointer[0] != '/' {
+				t.Fatalf("pointer %q is not a JSON pointer", de.Pointer)
+			}
+			return
+		}
+		if got, want := r.Header().ResourceType, reflect.TypeOf(r).Elem().Name(); got != want {
+			t.Fatalf("a %s says it is a %q", want, got)
+		}
+		out, err := json.Marshal(r)
+		if err != nil {
+			t.Fatalf("a parsed resource does not encode: %v", err)
+		}
+		again, err := fhir.ParseResource(out)
+		if err != nil {
+			t.Fatalf("what ParseResource wrote does not parse: %v", err)
+		}
+		out2, _ := json.Marshal(again)
+		if string(out) != string(out2) {
+			t.Fatalf("not stable:\n%s\n%s", out, out2)
+		}
+	})
 }

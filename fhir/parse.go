@@ -9,6 +9,13 @@ import "encoding/json"
 // CarePlan, Goal, Task, DetectedIssue, Provenance, Device, Bundle), such as
 // a RawResource from Result.Other or an entry of an exported Bundle.
 //
+// The type is the top-level "resourceType" member, read exactly. An object
+// anywhere in data with two members whose keys are equal, exactly or up to
+// case ("resourceType" and "resourcetype"), is refused with [ErrInvalid]:
+// encoding/json would decode the last of them into a field while other
+// readers take the first or the exact one, so what the resource says would
+// depend on who reads it.
+//
 // Errors: a *[DecodeError] (Entry -1) wrapping [ErrResourceType] for a
 // missing or unmodelled type, [ErrSyntax] or [ErrInvalid].
 func ParseResource(data []byte) (Resource, error) {
@@ -19,6 +26,9 @@ func ParseResource(data []byte) (Resource, error) {
 			return nil, jsonError(0, -1, "", data, err)
 		}
 		return nil, &DecodeError{Entry: -1, Err: wrapf(ErrResourceType, "not a JSON object")}
+	}
+	if ptr, dup := duplicateKey(data); dup {
+		return nil, &DecodeError{Entry: -1, Pointer: ptr, Err: wrapf(ErrInvalid, "a key repeats an earlier key of its object, exactly or up to case")}
 	}
 	var r Resource
 	switch typ {

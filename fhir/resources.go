@@ -88,8 +88,11 @@ type Medication struct {
 // MedicationCodeableConcept and MedicationReference is set.
 type MedicationRequest struct {
 	Base
-	Status                    string            `json:"status,omitempty"`
-	Intent                    string            `json:"intent,omitempty"`
+	Status string `json:"status,omitempty"`
+	Intent string `json:"intent,omitempty"`
+	// DoNotPerform, when true, makes the request a prohibition: the
+	// medication must not be given.
+	DoNotPerform              *bool             `json:"doNotPerform,omitempty"`
 	MedicationCodeableConcept *CodeableConcept  `json:"medicationCodeableConcept,omitempty"`
 	MedicationReference       *Reference        `json:"medicationReference,omitempty"`
 	Subject                   *Reference        `json:"subject,omitempty"`

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // checkDepth returns the byte offset at which data first nests deeper than
@@ -301,3 +303,103 @@ func (e *detailError) Error() string { return e.err.Error() + ": " + e.detail }
 func (e *detailError) Unwrap() error { return e.err }
 
 func wrapf(err error, detail string) error { return &detailError{err: err, detail: detail} }
+
+// duplicateKey returns the JSON pointer of the first object member whose
+// key repeats an earlier key of the same object, exactly or up to case.
+// encoding/json matches struct fields case-insensitively and lets the last
+// of several matching members win, while other FHIR parsers (and this
+// package's own peekHeader) read keys exactly: such a document means
+// different things to different readers. found is false when there is no
+// such member; data must be valid JSON.
+func duplicateKey(data []byte) (pointer string, found bool) {
+	type frame struct {
+		array bool
+		key   string
+		index int
+		keys  map[string]struct{}
+	}
+	var stack []frame
+	pointerTo := func() string {
+		var b strings.Builder
+		for _, f := range stack {
+			b.WriteByte('/')
+			if f.array {
+				b.WriteString(strconv.Itoa(f.index))
+			} else {
+				b.WriteString(escapePointer(f.key))
+			}
+		}
+		return b.String()
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	expectKey := false
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return "", false
+		}
+		if expectKey {
+			if d, ok := tok.(json.Delim); ok && d == '}' {
+				stack = stack[:len(stack)-1]
+				expectKey = false
+			} else {
+				top := &stack[len(stack)-1]
+				top.key, _ = tok.(string)
+				folded := foldKey(top.key)
+				if _, dup := top.keys[folded]; dup {
+					return pointerTo(), true
+				}
+				top.keys[folded] = struct{}{}
+				expectKey = false
+				continue
+			}
+		} else if d, ok := tok.(json.Delim); ok {
+			switch d {
+			case '{':
+				stack = append(stack, frame{keys: map[string]struct{}{}})
+				expectKey = true
+				continue
+			case '[':
+				stack = append(stack, frame{array: true})
+				continue
+			case '}', ']':
+				stack = stack[:len(stack)-1]
+			}
+		}
+		// A value (or a closed container) is complete: move to the next
+		// key or element.
+		if len(stack) == 0 {
+			return "", false
+		}
+		if top := &stack[len(stack)-1]; top.array {
+			top.index++
+		} else {
+			expectKey = true
+		}
+	}
+}
+
+// foldKey returns a key folded as encoding/json folds field names: two keys
+// fold alike exactly when bytes.EqualFold says they are equal.
+func foldKey(k string) string {
+	ascii := true
+	for i := 0; i < len(k); i++ {
+		if k[i] >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return strings.ToUpper(k)
+	}
+	var b strings.Builder
+	for _, r := range k {
+		// The smallest rune of r's case-folding orbit stands for all.
+		m := r
+		for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+			m = min(m, f)
+		}
+		b.WriteRune(m)
+	}
+	return b.String()
+}

@@ -1,6 +1,7 @@
 package cdshooks
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -13,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/careguard/careguard/careplan"
@@ -55,17 +57,19 @@ type FeedbackSink interface {
 // Options configures a Service. The zero value (or nil) gives the defaults
 // noted on each field.
 type Options struct {
-	// Checker validates drafts. Default: a validate.Runner over the
-	// grounding validator alone. Deployers pass
-	// validate.NewRunner(careguard.DefaultValidators(), nil) to run the
-	// same validators as the pipeline (this package cannot import the
-	// root package).
+	// Checker validates drafts and draft orders. Default:
+	// validate.NewRunner(validate.DefaultValidators(), nil), the full set
+	// the pipeline runs (grounding, medication safety, completeness, PHI
+	// and prompt injection). A checker error with a report that reads
+	// complete is added to the report as a failure, so the result is
+	// treated as unchecked, never as clean.
 	Checker Checker
 	// Drafter drafts the care plan shown on patient-view. Default: the
 	// guideline drafter (careplan.NewGuidelineDrafter) on the Now clock,
 	// with no model.
 	Drafter Drafter
-	// Policy raises review tiers above the safety floor; nil adds nothing.
+	// Policy raises review tiers above the safety floor, on patient-view
+	// plans and on the findings of both services; nil adds nothing.
 	Policy *riskroute.Policy
 	// Now is the clock: a request's record is as of Now(). Default
 	// time.Now.
@@ -92,8 +96,10 @@ type Options struct {
 //
 // The service never calls the EHR's FHIR server: everything it reads comes
 // in the request's prefetch, and a required prefetch that is missing or
-// null is answered with 412. Malformed requests get 400, all errors a JSON
-// body {"error": "..."} whose text never holds record content.
+// null is answered with 412. Malformed requests get 400 and a request
+// cancelled before its answer is ready 503; all errors have a JSON body
+// {"error": "..."} whose text never holds record content (see the package
+// documentation for the full list).
 //
 // A Service is safe for concurrent use by multiple goroutines when its
 // Checker, Drafter and FeedbackSink are.
@@ -127,7 +133,7 @@ func New(opts *Options) (*Service, error) {
 		s.decode = *o.Decode
 	}
 	if s.checker == nil {
-		s.checker = validate.NewRunner([]validate.Validator{validate.NewGrounding(nil)}, nil)
+		s.checker = validate.NewRunner(validate.DefaultValidators(), nil)
 	}
 	if s.now == nil {
 		s.now = time.Now
@@ -267,6 +273,9 @@ func (s *Service) call(ctx context.Context, service string, body []byte) (*Respo
 	if err := json.Unmarshal(body, &req); err != nil {
 		return nil, "", badRequest("the body is not a CDS Hooks request: invalid JSON")
 	}
+	if repeatsKey(body) {
+		return nil, "", badRequest("the request repeats a key, exactly or up to case")
+	}
 	want := HookPatientView
 	if service == ServiceOrderSign {
 		want = HookOrderSign
@@ -284,6 +293,9 @@ func (s *Service) call(ctx context.Context, service string, body []byte) (*Respo
 	var hc hookContext
 	if err := json.Unmarshal(req.Context, &hc); err != nil {
 		return nil, req.Hook, badRequest("context is not a JSON object of the hook's fields")
+	}
+	if repeatsKey(req.Context) {
+		return nil, req.Hook, badRequest("context repeats a key, exactly or up to case")
 	}
 	if strings.TrimSpace(hc.PatientID) == "" {
 		return nil, req.Hook, badRequest("context.patientId is required")
@@ -349,16 +361,38 @@ func (s *Service) record(ctx context.Context, req *Request, patientID string) (*
 	return res, nil
 }
 
+// errCancelled answers a request whose context ended before it was served.
+func errCancelled() *httpError {
+	return &httpError{status: http.StatusServiceUnavailable, msg: "request cancelled"}
+}
+
+// check runs the checker. A checker error that comes with a report reading
+// complete is added to the report as a failure, so the draft is treated as
+// not fully checked (and routed to a physician), never as clean.
+func (s *Service) check(ctx context.Context, rec *patient.Record, d *careplan.Draft) *validate.Report {
+	rep, err := s.checker.Run(ctx, &validate.Input{Record: rec, Draft: d})
+	if err != nil && rep.Complete() {
+		rep = rep.WithFailure("checker", err)
+	}
+	return rep
+}
+
 func (s *Service) patientView(ctx context.Context, req *Request, res *fhir.Result) (*Response, *httpError) {
 	d, err := s.drafter.Draft(ctx, res.Record)
+	if ctx.Err() != nil {
+		return nil, errCancelled()
+	}
 	if err != nil || d == nil || d.Plan == nil {
 		return nil, &httpError{status: http.StatusInternalServerError, msg: "no draft could be made"}
 	}
-	rep, _ := s.checker.Run(ctx, &validate.Input{Record: res.Record, Draft: d})
+	rep := s.check(ctx, res.Record, d)
+	if ctx.Err() != nil {
+		return nil, errCancelled()
+	}
 	dec := s.router.RouteDraft(d, rep)
 	resp := &Response{Cards: []Card{s.planCard(req, res, d, rep, dec)}}
-	resp.Cards = append(resp.Cards, findingCards(req, res, rep, nil)...)
-	if rep == nil || !rep.Complete() {
+	resp.Cards = append(resp.Cards, findingCards(req, res, rep, dec, nil)...)
+	if !rep.Complete() {
 		resp.Cards = append(resp.Cards, incompleteCard(req))
 	}
 	return resp, nil
@@ -399,23 +433,36 @@ func (s *Service) planCard(req *Request, res *fhir.Result, d *careplan.Draft, re
 	return card
 }
 
+// incompleteCard says that validation did not complete. It is critical:
+// an unchecked draft or order routes to a physician, and must not look
+// benign.
 func incompleteCard(req *Request) Card {
-	return Card{UUID: cardUUID(req.HookInstance, "incomplete"), Indicator: IndicatorWarning,
+	return Card{UUID: cardUUID(req.HookInstance, "incomplete"), Indicator: IndicatorCritical,
 		Summary: "careguard could not complete every check; review as if unchecked.",
 		Detail:  "At least one validator did not run to completion, so the absence of a finding is not evidence of safety. The draft routes to physician review.",
 		Source:  Source{Label: "careguard validation runner"}}
 }
 
-// findingCards makes a card per finding. orderIDs maps plan item IDs
-// ("medication-1") to the draft order they stand for, for suggestions.
-func findingCards(req *Request, res *fhir.Result, rep *validate.Report, orderIDs map[string]string) []Card {
+// findingCards makes a card per finding. A finding's indicator is its
+// severity's (info, warning, critical), raised to what the routing
+// decision's policy asks for its rule (nurse review: warning; physician
+// review: critical). orderIDs maps plan item IDs ("medication-1") to the
+// draft order they stand for, for suggestions.
+func findingCards(req *Request, res *fhir.Result, rep *validate.Report, dec riskroute.Decision, orderIDs map[string]string) []Card {
 	if rep == nil {
 		return nil
 	}
 	var out []Card
 	for _, f := range rep.Findings {
 		key := f.RuleID + "|" + strings.Join(f.ItemIDs, ",") + "|" + strings.Join(f.FactIDs, ",") + "|" + f.Message
-		card := Card{UUID: cardUUID(req.HookInstance, key), Summary: clip(f.Message), Indicator: indicator(f.Severity),
+		ind := indicator(f.Severity)
+		policy := policyTier(dec, f.RuleID)
+		if rank(tierIndicator(policy)) > rank(ind) {
+			ind = tierIndicator(policy)
+		} else {
+			policy = 0
+		}
+		card := Card{UUID: cardUUID(req.HookInstance, key), Summary: clip(f.Message), Indicator: ind,
 			Source: Source{Label: nonEmpty(f.Source.Citation, "careguard rule "+f.RuleID), URL: f.Source.URL}}
 		var b strings.Builder
 		b.WriteString(markdown(f.Message))
@@ -423,6 +470,9 @@ func findingCards(req *Request, res *fhir.Result, rep *validate.Report, orderIDs
 			fmt.Fprintf(&b, "\n\n**Suggestion:** %s", markdown(f.Suggestion))
 		}
 		fmt.Fprintf(&b, "\n\n**Rule:** `%s` (%s, %s)", strings.ReplaceAll(f.RuleID, "`", ""), f.Severity, f.Category)
+		if policy != 0 {
+			fmt.Fprintf(&b, "\n\n**Review:** the routing policy requires %s for this finding.", strings.ReplaceAll(policy.String(), "_", " "))
+		}
 		if len(f.FactIDs) > 0 {
 			b.WriteString("\n\n**Record facts used:**")
 			for _, id := range f.FactIDs {
@@ -442,7 +492,7 @@ func findingCards(req *Request, res *fhir.Result, rep *validate.Report, orderIDs
 			fmt.Fprintf(&b, "\n\n**Source:** %s", markdown(f.Source.Citation))
 		}
 		card.Detail = b.String()
-		if f.Severity >= validate.SeverityWarning {
+		if ind != IndicatorInfo {
 			for _, item := range f.ItemIDs {
 				if id, ok := orderIDs[item]; ok && id != "" {
 					card.Suggestions = append(card.Suggestions, Suggestion{Label: "Remove this draft order",
@@ -460,40 +510,86 @@ func findingCards(req *Request, res *fhir.Result, rep *validate.Report, orderIDs
 }
 
 func (s *Service) orderSign(ctx context.Context, req *Request, res *fhir.Result, orders json.RawMessage) (*Response, *httpError) {
-	plan, orderIDs, herr := ordersPlan(res, orders)
+	o, herr := ordersPlan(res, orders)
 	if herr != nil {
 		return nil, herr
 	}
-	if len(plan.MedicationChanges) == 0 {
-		return &Response{Cards: []Card{}}, nil
+	resp := &Response{Cards: []Card{}}
+	if len(o.plan.MedicationChanges) > 0 {
+		d := &careplan.Draft{Kind: careplan.KindCarePlanChange, Plan: o.plan, Origin: careplan.Origin("clinician-order"),
+			Generator: "cdshooks/order-sign", RecordFingerprint: res.Record.Fingerprint(), AsOf: res.Record.AsOf(), Created: s.now()}
+		rep := s.check(ctx, res.Record, d)
+		if ctx.Err() != nil {
+			return nil, errCancelled()
+		}
+		dec := s.router.RouteDraft(d, rep)
+		resp.Cards = append(resp.Cards, findingCards(req, res, rep, dec, o.orderIDs)...)
+		if !rep.Complete() {
+			resp.Cards = append(resp.Cards, incompleteCard(req))
+		}
 	}
-	d := &careplan.Draft{Kind: careplan.KindCarePlanChange, Plan: plan, Origin: careplan.Origin("clinician-order"),
-		Generator: "cdshooks/order-sign", RecordFingerprint: res.Record.Fingerprint(), AsOf: res.Record.AsOf(), Created: s.now()}
-	rep, _ := s.checker.Run(ctx, &validate.Input{Record: res.Record, Draft: d})
-	if ctx.Err() != nil {
-		return nil, &httpError{status: http.StatusServiceUnavailable, msg: "request cancelled"}
-	}
-	resp := &Response{Cards: findingCards(req, res, rep, orderIDs)}
-	if rep == nil || !rep.Complete() {
-		resp.Cards = append(resp.Cards, incompleteCard(req))
-	}
-	if resp.Cards == nil {
-		resp.Cards = []Card{}
+	if len(o.doNotPerform) > 0 {
+		resp.Cards = append(resp.Cards, doNotPerformCard(req, o.doNotPerform))
 	}
 	return resp, nil
+}
+
+// doNotPerformCard says which draft orders were not checked because they
+// forbid a medication rather than start it.
+func doNotPerformCard(req *Request, orders []skippedOrder) Card {
+	var b strings.Builder
+	b.WriteString("careguard checks draft MedicationRequests as medication starts. These orders have doNotPerform set: " +
+		"they forbid the medication rather than start it, so careguard did not check them, and says nothing about them.")
+	ids := make([]string, len(orders))
+	for i, o := range orders {
+		ids[i] = o.id
+		fmt.Fprintf(&b, "\n- %s", markdown(nonEmpty(o.medication, "unnamed medication")))
+		if o.id != "" {
+			fmt.Fprintf(&b, " (MedicationRequest/%s)", markdown(o.id))
+		}
+	}
+	summary := "1 draft order is do-not-perform and was not checked as a medication start."
+	if len(orders) > 1 {
+		summary = strconv.Itoa(len(orders)) + " draft orders are do-not-perform and were not checked as medication starts."
+	}
+	return Card{UUID: cardUUID(req.HookInstance, "do-not-perform|"+strings.Join(ids, ",")), Indicator: IndicatorInfo,
+		Summary: summary, Detail: b.String(), Source: Source{Label: "careguard medication order check"}}
+}
+
+// skippedOrder is a draft order that was not checked.
+type skippedOrder struct {
+	id, medication string
+}
+
+// orders is what ordersPlan makes of context.draftOrders.
+type orders struct {
+	// plan holds a medication start per checked draft MedicationRequest.
+	plan *careplan.Plan
+	// orderIDs maps the plan's item IDs ("medication-1") to the ids of
+	// the orders they stand for.
+	orderIDs map[string]string
+	// doNotPerform lists the MedicationRequests with doNotPerform set.
+	doNotPerform []skippedOrder
 }
 
 // ordersPlan turns the draft MedicationRequests of context.draftOrders into
 // a plan of medication starts. Each cites the record conditions its
 // reasonReference names, or the demographics (D1) when it names none.
-func ordersPlan(res *fhir.Result, orders json.RawMessage) (*careplan.Plan, map[string]string, *httpError) {
-	r, err := fhir.ParseResource(orders)
+//
+// Every resource is read once, with fhir.ParseResource, and its Go type is
+// the only notion of its type used here: what is checked as an order and
+// what a reference resolves to cannot disagree. ParseResource refuses a
+// resource whose keys repeat (exactly or up to case), so no reader can
+// take it for something else. Entries of types package fhir does not model
+// are not orders careguard checks and are skipped.
+func ordersPlan(res *fhir.Result, raw json.RawMessage) (*orders, *httpError) {
+	r, err := fhir.ParseResource(raw)
 	if err != nil {
-		return nil, nil, badRequest("context.draftOrders: %s", strings.TrimPrefix(err.Error(), "fhir: "))
+		return nil, badRequest("context.draftOrders: %s", strings.TrimPrefix(err.Error(), "fhir: "))
 	}
 	b, ok := r.(*fhir.Bundle)
 	if !ok {
-		return nil, nil, badRequest("context.draftOrders must be a Bundle")
+		return nil, badRequest("context.draftOrders must be a Bundle")
 	}
 	bySource := map[string]string{}
 	for _, c := range res.Record.Conditions() {
@@ -501,38 +597,54 @@ func ordersPlan(res *fhir.Result, orders json.RawMessage) (*careplan.Plan, map[s
 			bySource[c.SourceID] = c.ID
 		}
 	}
-	resources := map[string]json.RawMessage{}
-	for _, e := range b.Entry {
-		typ, id := header(e.Resource)
-		if e.FullURL != "" {
-			resources[e.FullURL] = e.Resource
+	parsed := make([]fhir.Resource, len(b.Entry))
+	index := map[string]fhir.Resource{} // by fullUrl and Type/id; nil when ambiguous
+	put := func(key string, x fhir.Resource) {
+		if _, seen := index[key]; seen {
+			x = nil
 		}
-		if typ != "" && id != "" {
-			resources[typ+"/"+id] = e.Resource
-		}
+		index[key] = x
 	}
-	plan := &careplan.Plan{Summary: "Draft medication orders from the EHR, checked before signing."}
-	orderIDs := map[string]string{}
 	for i, e := range b.Entry {
-		if typ, _ := header(e.Resource); typ != "MedicationRequest" {
+		if len(e.Resource) == 0 || string(e.Resource) == "null" {
 			continue
 		}
 		x, err := fhir.ParseResource(e.Resource)
+		if errors.Is(err, fhir.ErrResourceType) {
+			continue // not a type careguard models: not an order it checks
+		}
 		if err != nil {
-			return nil, nil, badRequest("context.draftOrders entry %d: %s", i, strings.TrimPrefix(err.Error(), "fhir: "))
+			return nil, badRequest("context.draftOrders entry %d: %s", i, strings.TrimPrefix(err.Error(), "fhir: "))
 		}
-		mr := x.(*fhir.MedicationRequest)
-		code, herr := orderCode(mr, resources, i)
+		parsed[i] = x
+		if e.FullURL != "" {
+			put(e.FullURL, x)
+		}
+		if h := x.Header(); h.ID != "" {
+			put(h.ResourceType+"/"+h.ID, x)
+		}
+	}
+	out := &orders{plan: &careplan.Plan{Summary: "Draft medication orders from the EHR, checked before signing."}, orderIDs: map[string]string{}}
+	for i, x := range parsed {
+		mr, ok := x.(*fhir.MedicationRequest)
+		if !ok {
+			continue
+		}
+		code, herr := orderCode(mr, index, i)
+		name := nonEmpty(code.Display, code.Code)
+		if mr.DoNotPerform != nil && *mr.DoNotPerform {
+			// A prohibition, not a start: named if it can be, never
+			// checked.
+			out.doNotPerform = append(out.doNotPerform, skippedOrder{id: mr.ID, medication: name})
+			continue
+		}
 		if herr != nil {
-			return nil, nil, herr
+			return nil, herr
 		}
-		mc := careplan.MedicationChange{Action: careplan.ActionStart, Medication: code.Display,
+		mc := careplan.MedicationChange{Action: careplan.ActionStart, Medication: name,
 			Rationale: "Ordered by the clinician in the EHR.", Dose: doseOf(mr)}
 		if code.System == terminology.SystemRxNorm {
 			mc.RxNorm = code.Code
-		}
-		if mc.Medication == "" {
-			mc.Medication = code.Code
 		}
 		for _, ref := range mr.ReasonReference {
 			if id, ok := bySource[ref.Reference]; ok {
@@ -542,42 +654,42 @@ func ordersPlan(res *fhir.Result, orders json.RawMessage) (*careplan.Plan, map[s
 		if len(mc.Citations) == 0 {
 			mc.Citations = []string{patient.DemographicsID}
 		}
-		plan.MedicationChanges = append(plan.MedicationChanges, mc)
-		orderIDs["medication-"+strconv.Itoa(len(plan.MedicationChanges))] = mr.ID
+		out.plan.MedicationChanges = append(out.plan.MedicationChanges, mc)
+		out.orderIDs["medication-"+strconv.Itoa(len(out.plan.MedicationChanges))] = mr.ID
 	}
-	return plan, orderIDs, nil
+	return out, nil
 }
 
-func header(raw json.RawMessage) (typ, id string) {
-	var h struct {
-		ResourceType string `json:"resourceType"`
-		ID           string `json:"id"`
-	}
-	_ = json.Unmarshal(raw, &h)
-	return h.ResourceType, h.ID
-}
-
-// orderCode resolves a draft order's medication[x].
-func orderCode(mr *fhir.MedicationRequest, resources map[string]json.RawMessage, entry int) (terminology.Code, *httpError) {
+// orderCode resolves a draft order's medication[x]. index holds the draft
+// orders' resources by fullUrl and Type/id.
+func orderCode(mr *fhir.MedicationRequest, index map[string]fhir.Resource, entry int) (terminology.Code, *httpError) {
 	cc := mr.MedicationCodeableConcept
 	if cc == nil && mr.MedicationReference != nil {
 		ref := mr.MedicationReference.Reference
-		var raw json.RawMessage
+		var target fhir.Resource
+		found := false
 		if id, ok := strings.CutPrefix(ref, "#"); ok {
 			for _, c := range mr.Contained {
-				if typ, cid := header(c); typ == "Medication" && cid == id {
-					raw = c
+				x, err := fhir.ParseResource(c)
+				if err != nil || x.Header().ID != id {
+					continue
 				}
+				if found {
+					return terminology.Code{}, badRequest("context.draftOrders entry %d: medicationReference is ambiguous", entry)
+				}
+				target, found = x, true
 			}
 		} else {
-			raw = resources[ref]
+			target, found = index[ref]
+			if found && target == nil {
+				return terminology.Code{}, badRequest("context.draftOrders entry %d: medicationReference is ambiguous", entry)
+			}
 		}
-		if raw == nil {
+		if !found {
 			return terminology.Code{}, badRequest("context.draftOrders entry %d: medicationReference does not resolve", entry)
 		}
-		x, err := fhir.ParseResource(raw)
-		m, ok := x.(*fhir.Medication)
-		if err != nil || !ok {
+		m, ok := target.(*fhir.Medication)
+		if !ok {
 			return terminology.Code{}, badRequest("context.draftOrders entry %d: medicationReference is not a Medication", entry)
 		}
 		cc = m.Code
@@ -653,6 +765,85 @@ func indicator(s validate.Severity) string {
 		return IndicatorWarning
 	}
 	return IndicatorCritical
+}
+
+// tierIndicator maps a review tier as CDS Hooks guidance suggests:
+// physician review is critical, nurse review a warning, no review info.
+// Tiers careguard does not know are critical; 0 (none) is info.
+func tierIndicator(t riskroute.Tier) string {
+	switch t {
+	case 0, riskroute.TierAutoApprove:
+		return IndicatorInfo
+	case riskroute.TierNurseReview:
+		return IndicatorWarning
+	}
+	return IndicatorCritical
+}
+
+// rank orders indicators by urgency.
+func rank(indicator string) int {
+	switch indicator {
+	case IndicatorInfo:
+		return 0
+	case IndicatorWarning:
+		return 1
+	}
+	return 2
+}
+
+// policyTier returns the highest tier the decision's policy entries ask
+// for because of findings of the rule; 0 when none do.
+func policyTier(dec riskroute.Decision, rule string) riskroute.Tier {
+	var t riskroute.Tier
+	for _, r := range dec.Reasons {
+		if r.Code == riskroute.ReasonPolicy && r.RuleID != "" && r.RuleID == rule {
+			t = max(t, r.Tier)
+		}
+	}
+	return t
+}
+
+// repeatsKey reports whether the JSON object data has two members whose
+// keys are equal exactly or up to case. encoding/json would decode the
+// last of them, another reader the first or the exact one.
+func repeatsKey(data []byte) bool {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return false
+	}
+	seen := map[string]bool{}
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return false
+		}
+		k, _ := t.(string)
+		f := foldKey(k)
+		if seen[f] {
+			return true
+		}
+		seen[f] = true
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			return false
+		}
+	}
+	return false
+}
+
+// foldKey folds a key as encoding/json folds field names: two keys fold
+// alike exactly when strings.EqualFold says they are equal.
+func foldKey(k string) string {
+	var b strings.Builder
+	for _, r := range k {
+		// The smallest rune of r's case-folding orbit stands for all.
+		m := r
+		for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+			m = min(m, f)
+		}
+		b.WriteRune(m)
+	}
+	return b.String()
 }
 
 // clip makes a card summary: one line, fewer than 140 characters, cut at a

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -20,6 +21,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/careguard/careguard/fhir/cdshooks"
+	"github.com/careguard/careguard/riskroute"
 	"github.com/careguard/careguard/validate"
 )
 
@@ -254,16 +256,248 @@ func (failing) Run(context.Context, *validate.Input) (*validate.Report, error) {
 	return &validate.Report{Ran: []string{"x"}, Failed: []*validate.ValidatorError{{Validator: "x", Err: errors.New("down")}}}, errors.New("down")
 }
 
+// quietlyFailing returns a report that reads complete together with an
+// error, as a checker that does not record its own failures would.
+type quietlyFailing struct{}
+
+func (quietlyFailing) Run(context.Context, *validate.Input) (*validate.Report, error) {
+	return &validate.Report{Ran: []string{"grounding"}, Findings: []validate.Finding{}}, errors.New("interaction database unavailable")
+}
+
+// noReport returns no report at all.
+type noReport struct{}
+
+func (noReport) Run(context.Context, *validate.Input) (*validate.Report, error) {
+	return nil, errors.New("checker down")
+}
+
 func TestIncompleteValidation(t *testing.T) {
-	s, _ := newService(t, &cdshooks.Options{Checker: failing{}})
-	code, body := serve(t, s, http.MethodPost, "/cds-services/careguard-care-plan",
-		request("patient-view", map[string]string{"userId": "u", "patientId": "cg-demo-1"}, prefetch(t)))
-	require.Equal(t, http.StatusOK, code)
+	orderCtx := map[string]any{"userId": "u", "patientId": "cg-demo-1", "draftOrders": draftOrders(t)}
+	tests := []struct {
+		name    string
+		checker cdshooks.Checker
+		reason  string
+	}{
+		{"validator failed", failing{}, "a report listing a failure is incomplete"},
+		{"checker error with a complete report", quietlyFailing{}, "the checker's error must not be dropped: the draft was not fully checked"},
+		{"no report", noReport{}, "no report is no check"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, _ := newService(t, &cdshooks.Options{Checker: tt.checker})
+			code, body := serve(t, s, http.MethodPost, "/cds-services/careguard-care-plan",
+				request("patient-view", map[string]string{"userId": "u", "patientId": "cg-demo-1"}, prefetch(t)))
+			require.Equal(t, http.StatusOK, code)
+			cs := cards(t, body)
+			assert.Contains(t, cs[0].Summary, "physician review", "unchecked drafts go to a physician: %s", tt.reason)
+			last := cs[len(cs)-1]
+			assert.Equal(t, "critical", last.Indicator, "physician review maps to critical; an unchecked draft must not look benign")
+			assert.Contains(t, last.Summary, "could not complete", tt.reason)
+
+			code, body = serve(t, s, http.MethodPost, "/cds-services/careguard-order-check", request("order-sign", orderCtx, prefetch(t)))
+			require.Equal(t, http.StatusOK, code)
+			cs = cards(t, body)
+			require.NotEmpty(t, cs, "an unchecked order is never an empty card list: %s", tt.reason)
+			last = cs[len(cs)-1]
+			assert.Equal(t, "critical", last.Indicator, tt.reason)
+			assert.Contains(t, last.Summary, "could not complete", tt.reason)
+		})
+	}
+}
+
+// warfarinNaproxen orders warfarin and naproxen for the demo patient, who
+// is 69: a warfarin–NSAID interaction and two Beers criteria.
+const warfarinNaproxen = `{"resourceType":"Bundle","type":"collection","entry":[
+{"resource":{"resourceType":"MedicationRequest","id":"o1","status":"draft","intent":"proposal","subject":{"reference":"Patient/cg-demo-1"},%s
+ "medicationCodeableConcept":{"coding":[{"system":"http://www.nlm.nih.gov/research/umls/rxnorm","code":"855332","display":"Warfarin Sodium 5 MG Oral Tablet"}]},"reasonReference":[{"reference":"Condition/dm2"}]}},
+{"resource":{"resourceType":"MedicationRequest","id":"o2","status":"draft","intent":"proposal","subject":{"reference":"Patient/cg-demo-1"},
+ "medicationCodeableConcept":{"coding":[{"system":"http://www.nlm.nih.gov/research/umls/rxnorm","code":"849574","display":"Naproxen sodium 220 MG Oral Tablet"}]},"reasonReference":[{"reference":"Condition/dm2"}]}}]}`
+
+func orderSign(t *testing.T, s *cdshooks.Service, orders string) (int, []byte) {
+	t.Helper()
+	ctx := map[string]any{"userId": "Practitioner/9", "patientId": "cg-demo-1", "draftOrders": json.RawMessage(orders)}
+	return serve(t, s, http.MethodPost, "/cds-services/careguard-order-check", request("order-sign", ctx, prefetch(t)))
+}
+
+func ruleCard(cs []cdshooks.Card, rule string) *cdshooks.Card {
+	for i := range cs {
+		if strings.Contains(cs[i].Detail, "`"+rule+"`") {
+			return &cs[i]
+		}
+	}
+	return nil
+}
+
+// With no Checker option the service runs the full validator set, so
+// medication safety is checked by default.
+func TestOrderSignChecksMedicationSafetyByDefault(t *testing.T) {
+	s, _ := newService(t, nil)
+	code, body := orderSign(t, s, fmt.Sprintf(warfarinNaproxen, ""))
+	require.Equal(t, http.StatusOK, code, string(body))
 	cs := cards(t, body)
-	assert.Contains(t, cs[0].Summary, "physician review", "unchecked drafts go to a physician")
-	last := cs[len(cs)-1]
-	assert.Equal(t, "warning", last.Indicator)
-	assert.Contains(t, last.Summary, "could not complete")
+	ddi := ruleCard(cs, validate.RuleWarfarinNSAID)
+	require.NotNil(t, ddi, "warfarin with an NSAID is found without configuring a checker: %s", body)
+	assert.Equal(t, "critical", ddi.Indicator)
+	assert.NotNil(t, ruleCard(cs, validate.RuleBeersWarfarin), "the Beers criteria run by default")
+}
+
+// A MedicationRequest with doNotPerform forbids the drug: it is not checked
+// as a start, and a card says so.
+func TestOrderSignDoNotPerform(t *testing.T) {
+	s, _ := newService(t, nil)
+	code, body := orderSign(t, s, fmt.Sprintf(warfarinNaproxen, `"doNotPerform":true,`))
+	require.Equal(t, http.StatusOK, code, string(body))
+	cs := cards(t, body)
+	assert.Nil(t, ruleCard(cs, validate.RuleWarfarinNSAID), "a warfarin prohibition does not interact with naproxen")
+	assert.Nil(t, ruleCard(cs, validate.RuleBeersWarfarin), "nor is it a warfarin start")
+	var skipped *cdshooks.Card
+	for i := range cs {
+		if strings.Contains(cs[i].Summary, "do-not-perform") {
+			skipped = &cs[i]
+		}
+	}
+	require.NotNil(t, skipped, "the clinician is told which order was not checked: %s", body)
+	assert.Equal(t, "info", skipped.Indicator)
+	assert.Contains(t, skipped.Detail, "MedicationRequest/o1")
+	assert.Contains(t, skipped.Detail, "Warfarin")
+
+	only := `{"resourceType":"Bundle","type":"collection","entry":[{"resource":{"resourceType":"MedicationRequest","id":"o1","status":"draft","intent":"proposal","doNotPerform":true,
+		"medicationCodeableConcept":{"text":"aspirin"}}}]}`
+	code, body = orderSign(t, s, only)
+	require.Equal(t, http.StatusOK, code, string(body))
+	cs = cards(t, body)
+	require.Len(t, cs, 1, "nothing to check, but the skip is reported")
+	assert.Contains(t, cs[0].Summary, "do-not-perform")
+}
+
+// The order draft is routed: a finding whose policy entry asks for a
+// physician is shown critical, whatever its severity.
+func TestOrderSignRoutesFindings(t *testing.T) {
+	policy := &riskroute.Policy{Name: "strict-duplicates", Rules: map[string]riskroute.Tier{validate.RuleStartAlreadyTaking: riskroute.TierPhysicianReview}}
+	tests := []struct {
+		name       string
+		policy     *riskroute.Policy
+		want       string
+		wantReview bool
+		reason     string
+	}{
+		{"no policy", nil, "warning", false, "a warning finding is a warning"},
+		{"policy raises the rule", policy, "critical", true, "physician review maps to critical"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, _ := newService(t, &cdshooks.Options{Policy: tt.policy})
+			code, body := orderSign(t, s, string(draftOrders(t)))
+			require.Equal(t, http.StatusOK, code, string(body))
+			dup := ruleCard(cards(t, body), validate.RuleStartAlreadyTaking)
+			require.NotNil(t, dup, string(body))
+			assert.Equal(t, tt.want, dup.Indicator, tt.reason)
+			if tt.wantReview {
+				assert.Contains(t, dup.Detail, "the routing policy requires physician review", "the card says why it is critical")
+			} else {
+				assert.NotContains(t, dup.Detail, "routing policy")
+			}
+		})
+	}
+}
+
+// An order-sign request whose draft orders could be read two ways is
+// refused with 400 and a JSON error, never checked as one reading or
+// answered with a panic.
+func TestOrderSignAmbiguousOrders(t *testing.T) {
+	const mr = `"status":"draft","intent":"proposal","subject":{"reference":"Patient/cg-demo-1"},"medicationCodeableConcept":{"text":"warfarin"}`
+	entry := func(resource string) string {
+		return `{"resourceType":"Bundle","type":"collection","entry":[{"resource":` + resource + `}]}`
+	}
+	tests := []struct {
+		name    string
+		orders  string
+		wantMsg string
+		reason  string
+	}{
+		{"case-variant resourceType", entry(`{"resourceType":"Medication","resourcetype":"MedicationRequest","id":"x",` + mr + `}`), "draftOrders",
+			"encoding/json reads MedicationRequest, the exact key Medication: it used to panic"},
+		{"repeated resourceType", entry(`{"resourceType":"MedicationRequest","resourceType":"Medication","id":"x",` + mr + `}`), "draftOrders",
+			"readers disagree on which of two equal keys wins"},
+		{"case-variant medication", entry(`{"resourceType":"MedicationRequest","id":"x",` + mr + `,"MedicationCodeableConcept":{"text":"aspirin"}}`), "draftOrders",
+			"which drug is checked would depend on the reader"},
+		{"ambiguous contained", entry(`{"resourceType":"MedicationRequest","id":"x","status":"draft","intent":"proposal","medicationReference":{"reference":"#m"},
+			"contained":[{"resourceType":"Medication","id":"m","code":{"text":"warfarin"}},{"resourceType":"Medication","id":"m","code":{"text":"aspirin"}}]}`),
+			"ambiguous", "two contained Medications share the referenced id"},
+		{"ambiguous bundled", `{"resourceType":"Bundle","type":"collection","entry":[
+			{"resource":{"resourceType":"MedicationRequest","id":"x","status":"draft","intent":"proposal","medicationReference":{"reference":"Medication/m"}}},
+			{"resource":{"resourceType":"Medication","id":"m","code":{"text":"warfarin"}}},
+			{"resource":{"resourceType":"Medication","id":"m","code":{"text":"aspirin"}}}]}`, "ambiguous", "two entries are Medication/m"},
+		{"reference to another type", `{"resourceType":"Bundle","type":"collection","entry":[
+			{"resource":{"resourceType":"MedicationRequest","id":"x","status":"draft","intent":"proposal","medicationReference":{"reference":"Patient/m"}}},
+			{"resource":{"resourceType":"Patient","id":"m"}}]}`, "not a Medication", "the reference resolves, to the wrong type"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, _ := newService(t, nil)
+			var code int
+			var body []byte
+			require.NotPanics(t, func() { code, body = orderSign(t, s, tt.orders) }, tt.reason)
+			assert.Equal(t, http.StatusBadRequest, code, "%s: %s", tt.reason, body)
+			var e struct {
+				Error string `json:"error"`
+			}
+			require.NoError(t, json.Unmarshal(body, &e))
+			assert.Contains(t, e.Error, tt.wantMsg, tt.reason)
+		})
+	}
+}
+
+// A request or context whose keys repeat, exactly or up to case, is
+// refused: which patient or which orders it names would depend on the
+// reader.
+func TestAmbiguousRequest(t *testing.T) {
+	pre, err := json.Marshal(prefetch(t))
+	require.NoError(t, err)
+	tests := []struct {
+		name    string
+		body    string
+		wantMsg string
+		reason  string
+	}{
+		{"context twice", `{"hook":"patient-view","hookInstance":"` + hookInstance + `","context":{"userId":"u","patientId":"cg-demo-1"},"Context":{"userId":"u","patientId":"other"},"prefetch":` + string(pre) + `}`,
+			"request repeats a key", "two contexts"},
+		{"patientId twice", `{"hook":"patient-view","hookInstance":"` + hookInstance + `","context":{"userId":"u","patientId":"cg-demo-1","patientid":"other"},"prefetch":` + string(pre) + `}`,
+			"context repeats a key", "two patients"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, _ := newService(t, nil)
+			code, body := serve(t, s, http.MethodPost, "/cds-services/careguard-care-plan", []byte(tt.body))
+			assert.Equal(t, http.StatusBadRequest, code, "%s: %s", tt.reason, body)
+			assert.Contains(t, string(body), tt.wantMsg, tt.reason)
+		})
+	}
+}
+
+// A request whose context is cancelled is answered 503, and no cards are
+// made from a half-done check.
+func TestCancelledRequest(t *testing.T) {
+	tests := []struct {
+		name string
+		path string
+		body []byte
+	}{
+		{"patient-view", "/cds-services/careguard-care-plan", request("patient-view", map[string]string{"userId": "u", "patientId": "cg-demo-1"}, prefetch(t))},
+		{"order-sign", "/cds-services/careguard-order-check", request("order-sign", map[string]any{"userId": "u", "patientId": "cg-demo-1", "draftOrders": draftOrders(t)}, prefetch(t))},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, _ := newService(t, nil)
+			ctx, cancel := context.WithCancel(t.Context())
+			cancel()
+			req := httptest.NewRequestWithContext(ctx, http.MethodPost, tt.path, bytes.NewReader(tt.body))
+			rec := httptest.NewRecorder()
+			s.ServeHTTP(rec, req)
+			assert.Equal(t, http.StatusServiceUnavailable, rec.Code, "a cancelled request is 503")
+			assert.JSONEq(t, `{"error":"request cancelled"}`, rec.Body.String())
+		})
+	}
 }
 
 func TestErrors(t *testing.T) {
