@@ -16,7 +16,9 @@
 // released at submission ([StateAutoApproved], actor "careguard") with no
 // claim, and delivered like any approval; under the safety floor no care
 // plan ever auto-approves, so today that path serves only the
-// administrative content kinds to come.
+// administrative content kinds to come. The submission is stored first
+// and the auto-approval applied to it, so if the second step fails the
+// item waits, pending, for a clinician.
 //
 // # Who may review
 //
@@ -27,16 +29,19 @@
 // [Claim] (its token, before its lease expires); [Workflow.Renew] extends
 // the lease.
 //
-// An edit may change the tier: a nurse who adds a medication start has
+// An edit may change the tier: a nurse who adds a medication start, or
+// writes a relative's name and phone number into patient education, has
 // written content that needs a physician. [Workflow.ApproveEdited]
 // therefore re-validates the edited draft with the workflow's [Checker]
-// against the patient record (which must be the draft's, by fingerprint)
-// and re-routes it. If the new tier is above the editor's role the
+// (by default the full set the pipeline runs,
+// validate.DefaultValidators) against the patient record (which must be
+// the draft's, by fingerprint) and re-routes it. If the new tier is above the editor's role the
 // approval is refused with a *[RoleError] whose Requeued is set: the edit
 // is kept as a [Revision], the claim released, and the item returned to
 // the new tier's queue, where a physician sees and may approve the
-// nurse's edit. A re-validation that cannot complete routes to physician
-// review.
+// nurse's edit. A re-validation that cannot complete, including one whose
+// checker returns an error with a report that reads complete, routes to
+// physician review.
 //
 // # Edits and substantial revision
 //
@@ -79,7 +84,8 @@
 // Every action — submission, auto-approval, claim, renewal, release,
 // requeued edit, approval, rejection, delivery and failed delivery —
 // appends one [AuditEntry] in the same transaction as its change (only
-// the internal lease a delivery attempt takes is not audited): the
+// the internal lease a delivery attempt takes is not audited; an
+// auto-approved submission has two entries, submit then auto_approve): the
 // time, action, item ID, actor ID and role, resulting state and tier,
 // content hashes (before and after, for edits) and machine-readable
 // detail (keys, reason codes, counts, a hash of the feedback). Entries
@@ -111,7 +117,8 @@
 // Errors wrap package sentinels, to be tested with [errors.Is], and carry
 // details in typed errors, for [errors.As]: *[InputError] ([ErrInvalid]) for
 // malformed arguments, including feedback; [ErrNotFound]; [ErrClaimed] when
-// another reviewer holds a live claim; [ErrClaimLost] when a claim has
+// another reviewer holds a live claim; [ErrQueueEmpty] from
+// [Workflow.ClaimNext] when there is nothing the reviewer may claim; [ErrClaimLost] when a claim has
 // expired or been replaced; *[StateError] ([ErrState]) for an action the
 // item's state does not allow; *[RoleError] ([ErrInsufficientRole]) for a
 // role below the tier, with Requeued for a refused edit;

@@ -2,6 +2,7 @@ package review
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"testing"
 	"time"
@@ -36,10 +37,11 @@ func TestBackoff(t *testing.T) {
 // memStore is a minimal store for the auto-approve test, which cannot
 // import memstore (it imports this package).
 type memStore struct {
-	mu    sync.Mutex
-	items map[string]*Item
-	c     map[string]*Content
-	audit []*AuditEntry
+	mu          sync.Mutex
+	items       map[string]*Item
+	c           map[string]*Content
+	audit       []*AuditEntry
+	failUpdates error // returned for every change but an insert
 }
 
 func (s *memStore) Apply(_ context.Context, c *Change) (*AuditEntry, error) {
@@ -48,6 +50,9 @@ func (s *memStore) Apply(_ context.Context, c *Change) (*AuditEntry, error) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if c.Expect > 0 && s.failUpdates != nil {
+		return nil, s.failUpdates
+	}
 	if old := s.items[c.Item.ID]; (old == nil) != (c.Expect == 0) || (old != nil && old.Version != c.Expect) {
 		return nil, ConflictError(c.Item.ID)
 	}
@@ -126,10 +131,15 @@ func TestAutoApprove(t *testing.T) {
 	assert.Equal(t, systemActor(), *it.DecidedBy)
 	assert.Equal(t, DeliveryDone, it.Delivery.State)
 	assert.Equal(t, []string{it.Delivery.Key}, sink.keys)
-	require.Len(t, st.audit, 2)
-	assert.Equal(t, ActionAutoApprove, st.audit[0].Action)
-	assert.Equal(t, "careguard", st.audit[0].Actor)
-	assert.Equal(t, ActionDeliver, st.audit[1].Action)
+	require.Len(t, st.audit, 3, "the submission, the auto-approval and the delivery are each audited")
+	assert.Equal(t, ActionSubmit, st.audit[0].Action, "the submission is audited like any other")
+	assert.Equal(t, StatePending, st.audit[0].State)
+	assert.Contains(t, st.audit[0].Detail, "complete=true")
+	assert.Equal(t, ActionAutoApprove, st.audit[1].Action)
+	assert.Equal(t, StateAutoApproved, st.audit[1].State)
+	assert.Equal(t, "careguard", st.audit[1].Actor)
+	assert.Equal(t, "key="+it.Delivery.Key, st.audit[1].Detail)
+	assert.Equal(t, ActionDeliver, st.audit[2].Action)
 
 	_, err = w.Claim(t.Context(), it.ID, Reviewer{ID: "rn", Role: riskroute.RoleNurse})
 	require.ErrorIs(t, err, ErrState, "auto-approved content is never claimed")
@@ -139,4 +149,32 @@ func TestAutoApprove(t *testing.T) {
 	assert.Zero(t, s.Total.Reviewed(), "auto-approvals are not clinicians' decisions")
 	_, err = Verify(t.Context(), st, nil)
 	require.NoError(t, err)
+}
+
+// If the auto-approval cannot be stored after the submission was, the
+// item waits in the queue for a clinician: more review, never less.
+func TestAutoApproveFailureLeavesItemInReview(t *testing.T) {
+	errDisk := errors.New("disk full")
+	st := &memStore{items: map[string]*Item{}, c: map[string]*Content{}, failUpdates: errDisk}
+	sink := &okSink{}
+	w, err := New(st, &Options{Sink: sink})
+	require.NoError(t, err)
+	w.route = func(*careplan.Draft, *validate.Report) riskroute.Decision {
+		return riskroute.Decision{Tier: riskroute.TierAutoApprove, Floor: riskroute.TierAutoApprove}
+	}
+	d := &careplan.Draft{Kind: careplan.KindCarePlan, Plan: &careplan.Plan{Summary: "Reminder"}}
+	it, err := w.Submit(t.Context(), &Submission{Subject: "Patient/1", Draft: d, Report: &validate.Report{Ran: []string{"x"}}})
+	require.ErrorIs(t, err, errDisk, "the store's error is returned")
+	require.NotNil(t, it, "with the item that was submitted")
+	assert.Equal(t, StatePending, it.State)
+	assert.Nil(t, it.Delivery)
+	stored, _, err := w.Get(t.Context(), it.ID)
+	require.NoError(t, err)
+	assert.Equal(t, it, stored, "the returned item is what the store holds")
+	require.Len(t, st.audit, 1)
+	assert.Equal(t, ActionSubmit, st.audit[0].Action)
+	assert.Empty(t, sink.keys, "nothing reached the record")
+	q, err := w.Queue(t.Context(), riskroute.RoleNurse, 0)
+	require.NoError(t, err)
+	require.Len(t, q, 1, "a clinician can review it")
 }

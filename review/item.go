@@ -263,8 +263,12 @@ type Revision struct {
 }
 
 // Current returns the current draft, report and decision: the last
-// revision's, or the submitted ones.
+// revision's, or the submitted ones. Nil content has none: nil, nil and
+// the zero Decision.
 func (c *Content) Current() (*careplan.Draft, *validate.Report, riskroute.Decision) {
+	if c == nil {
+		return nil, nil, riskroute.Decision{}
+	}
 	if n := len(c.Revisions); n > 0 {
 		r := &c.Revisions[n-1]
 		return r.Draft, r.Report, r.Decision

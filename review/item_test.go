@@ -211,10 +211,48 @@ func TestFilterMatch(t *testing.T) {
 		{"undecided has no decision time", review.Filter{DecidedFrom: t0}, pending, false, "not decided"},
 		{"decided from inclusive", review.Filter{DecidedFrom: t0.Add(time.Hour)}, approved, true, "half-open range"},
 		{"decided to exclusive", review.Filter{DecidedTo: t0.Add(time.Hour)}, approved, false, "half-open range"},
+		{"nil item", review.Filter{}, nil, false, "there is nothing to select"},
+		{"nil item by ID", review.Filter{ID: "a"}, nil, false, "no panic on a field of a nil item"},
 	}
 	for _, tt := range tests {
 		assert.Equal(t, tt.want, tt.f.Match(tt.it), "%s: %s", tt.name, tt.reason)
 	}
+	var none *review.Filter
+	assert.True(t, none.Match(pending), "a nil filter selects every item, as Store.List(ctx, nil) does")
+	assert.False(t, none.Match(nil))
+}
+
+func TestCompareItems(t *testing.T) {
+	a := validItem()
+	b := validItem()
+	b.ID = "b"
+	later := validItem()
+	later.ID, later.Submitted = "0", t0.Add(time.Second)
+	tests := []struct {
+		name   string
+		a, b   *review.Item
+		want   int
+		reason string
+	}{
+		{"same", a, a, 0, "an item equals itself"},
+		{"by ID", a, b, -1, "same submission time: by ID"},
+		{"by time", b, later, -1, "submission time first, whatever the IDs"},
+		{"reversed", later, a, 1, "antisymmetric"},
+		{"nil nil", nil, nil, 0, "two nil items are equal, not a panic"},
+		{"nil first", nil, a, -1, "a nil item sorts first"},
+		{"nil second", a, nil, 1, "antisymmetric"},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, review.CompareItems(tt.a, tt.b), "%s: %s", tt.name, tt.reason)
+	}
+}
+
+func TestContentCurrentNil(t *testing.T) {
+	var c *review.Content
+	d, rep, dec := c.Current()
+	assert.Nil(t, d, "nil content has no draft")
+	assert.Nil(t, rep)
+	assert.Equal(t, riskroute.Decision{}, dec)
 }
 
 func TestStates(t *testing.T) {

@@ -113,8 +113,8 @@ func (w *Workflow) Stats(ctx context.Context, from, to time.Time) (*Stats, error
 	return Tally(items, from, to), nil
 }
 
-// Tally computes [Stats] from decided items; undecided items are ignored.
-// from and to are recorded in the result as given.
+// Tally computes [Stats] from decided items; undecided and nil items are
+// ignored. from and to are recorded in the result as given.
 func Tally(items []*Item, from, to time.Time) *Stats {
 	s := &Stats{From: from, To: to}
 	kind, model, rule, week := map[string]*Counts{}, map[string]*Counts{}, map[string]*Counts{}, map[string]*Counts{}
@@ -127,7 +127,7 @@ func Tally(items []*Item, from, to time.Time) *Stats {
 		c.add(it)
 	}
 	for _, it := range items {
-		if !it.State.Final() {
+		if it == nil || !it.State.Final() {
 			continue
 		}
 		s.Total.add(it)

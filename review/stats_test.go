@@ -51,6 +51,7 @@ func TestTally(t *testing.T) {
 		mk(review.StateRejected, "claude", []string{"ddi.a"}, 1, false),
 		mk(review.StateAutoApproved, "rules", nil, 1, false),
 		validItem(), // pending: ignored
+		nil,         // ignored, never a panic
 	}
 	s := review.Tally(items, time.Time{}, time.Time{})
 	assert.Equal(t, review.Counts{Approved: 1, ApprovedWithEdits: 2, Rejected: 1, AutoApproved: 1, Substantial: 1,

@@ -114,9 +114,14 @@ type Filter struct {
 }
 
 // Match reports whether f selects it. Stores that cannot translate a
-// filter into a query may scan and use Match.
+// filter into a query may scan and use Match. A nil filter selects every
+// item; no filter selects a nil item.
 func (f *Filter) Match(it *Item) bool {
 	switch {
+	case it == nil:
+		return false
+	case f == nil:
+		return true
 	case f.ID != "" && it.ID != f.ID:
 		return false
 	case len(f.States) > 0 && !slices.Contains(f.States, it.State):
@@ -137,8 +142,16 @@ func (f *Filter) Match(it *Item) bool {
 }
 
 // CompareItems orders items as [Store.List] returns them: by Submitted,
-// then by ID.
+// then by ID. A nil item sorts before any other; two nil items are equal.
 func CompareItems(a, b *Item) int {
+	switch {
+	case a == nil && b == nil:
+		return 0
+	case a == nil:
+		return -1
+	case b == nil:
+		return 1
+	}
 	return cmp.Or(a.Submitted.Compare(b.Submitted), strings.Compare(a.ID, b.ID))
 }
 

@@ -21,9 +21,11 @@ import (
 )
 
 // Checker validates a draft against its record; the workflow re-validates
-// edited content with it. *validate.Runner implements it. It must return a
-// report even when some validators fail (the report then lists them and
-// routes to physician review), and must be safe for concurrent use.
+// edited content with it. *validate.Runner implements it. It should return
+// a report even when some validators fail (the report then lists them and
+// routes to physician review); an error returned with a report that reads
+// complete is added to the report as a failure, so the edit is never taken
+// for fully checked. It must be safe for concurrent use.
 type Checker interface {
 	Run(ctx context.Context, in *validate.Input) (*validate.Report, error)
 }
@@ -36,8 +38,12 @@ type Options struct {
 	// floor, riskroute.New(nil).
 	Router *riskroute.Router
 	// Checker re-validates edited content. Use the validators your
-	// pipeline validates with. Default: a validate.Runner over
-	// validate.NewGrounding(nil), the pipeline's default.
+	// pipeline validates with. Default:
+	// validate.NewRunner(validate.DefaultValidators(), nil), the full set
+	// (grounding, medication safety, completeness, PHI and prompt
+	// injection) the careguard pipeline runs by default, so an edit is
+	// checked as thoroughly as the draft was: a reviewer cannot approve
+	// an edit that the pipeline would have sent to a higher tier.
 	Checker Checker
 	// Sink writes approved content to the record. When nil, approvals
 	// wait in the outbox until a Workflow with a sink calls Deliver (a
@@ -113,7 +119,7 @@ func New(store Store, opts *Options) (*Workflow, error) {
 	}
 	w.route = w.router.RouteDraft
 	if w.checker == nil {
-		w.checker = validate.NewRunner([]validate.Validator{validate.NewGrounding(nil)}, nil)
+		w.checker = validate.NewRunner(validate.DefaultValidators(), nil)
 	}
 	if w.lease == 0 {
 		w.lease = DefaultLease
@@ -156,8 +162,17 @@ const maxSubject = 256
 // (Under the safety floor no care plan auto-approves; the path exists for
 // administrative content kinds.) The returned item is durable.
 //
+// The submission is audited ([ActionSubmit]) in the transaction that
+// stores the item; an auto-approval is a second change with its own entry
+// ([ActionAutoApprove]), so the log shows both. If the process stops
+// between the two, the item stays pending in the queue, where any reviewer
+// may approve it: the failure asks for more review, never less.
+//
 // Submit returns an *[InputError] wrapping [ErrInvalid] for a missing or
-// malformed subject, draft or plan, and the store's error otherwise.
+// malformed subject, draft or plan, and the store's error otherwise. When
+// the submission is stored but the auto-approval is not, Submit returns
+// the pending item together with the store's error: the draft is in
+// review, and must not be submitted again.
 func (w *Workflow) Submit(ctx context.Context, s *Submission) (*Item, error) {
 	switch {
 	case s == nil:
@@ -190,17 +205,24 @@ func (w *Workflow) Submit(ctx context.Context, s *Submission) (*Item, error) {
 	}
 	entry := w.entry(now, ActionSubmit, it, systemActor())
 	entry.Detail = fmt.Sprintf("items=%d findings=%d complete=%t", s.Draft.Plan.Len(), findings(s.Report), s.Report.Complete())
-	if dec.Tier == riskroute.TierAutoApprove {
-		w.release(it, StateAutoApproved, systemActor(), now)
-		entry = w.entry(now, ActionAutoApprove, it, systemActor())
-		entry.Detail = "key=" + it.Delivery.Key
-	}
 	content := &Content{Draft: s.Draft, Report: s.Report, Decision: dec}
 	if _, err := w.store.Apply(ctx, &Change{Item: it, Content: content, Audit: entry}); err != nil {
 		return nil, fmt.Errorf("review: submit: %w", err)
 	}
 	w.logAction(ctx, entry)
-	if it.State == StateAutoApproved && w.sink != nil {
+	if dec.Tier != riskroute.TierAutoApprove {
+		return it, nil
+	}
+	pending := *it
+	it.Version++
+	w.release(it, StateAutoApproved, systemActor(), now)
+	entry = w.entry(now, ActionAutoApprove, it, systemActor())
+	entry.Detail = "key=" + it.Delivery.Key
+	if _, err := w.store.Apply(ctx, &Change{Item: it, Expect: it.Version - 1, Audit: entry}); err != nil {
+		return &pending, fmt.Errorf("review: submit %s: auto-approve: %w", it.ID, err)
+	}
+	w.logAction(ctx, entry)
+	if w.sink != nil {
 		w.send(ctx, it, content)
 	}
 	return it, nil
@@ -539,6 +561,11 @@ func (w *Workflow) edit(ctx context.Context, it *Item, content *Content, c *Clai
 		return nil, fmt.Errorf("review: re-validate edit of %s: %w", it.ID, err)
 	}
 	if err != nil {
+		if rep.Complete() {
+			// The checker failed but its report does not say so: the
+			// edit was not fully checked, and must not read as clean.
+			rep = rep.WithFailure("checker", err)
+		}
 		// The report lists the failures and routes to a physician.
 		w.log.LogAttrs(ctx, slog.LevelWarn, "review: re-validation incomplete", slog.String("item", it.ID),
 			slog.Int("failed", len(rep.Failed)))

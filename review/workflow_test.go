@@ -482,6 +482,86 @@ func TestEditReValidationFailureGoesToPhysician(t *testing.T) {
 	assert.False(t, content.Revisions[0].Report.Complete())
 }
 
+// With no Checker option, edits are re-validated with the full validator
+// set the pipeline runs, so a nurse cannot approve an edit that the
+// pipeline would have sent to a physician.
+func TestEditIsCheckedLikeThePipeline(t *testing.T) {
+	tests := []struct {
+		name      string
+		edit      func(*careplan.Plan)
+		wantState review.State
+		wantTier  riskroute.Tier
+		wantRules []string
+		reason    string
+	}{
+		{"reworded education", func(p *careplan.Plan) {
+			p.Education[0].Topic = "Low blood sugar: signs, treatment with 15 g of fast sugar, and when to call"
+		}, review.StateApprovedWithEdits, riskroute.TierNurseReview, nil, "a clean rewording stays with the nurse"},
+		{"identifiers in patient-facing text", func(p *careplan.Plan) {
+			p.Education[0].Topic += ". Questions? Call your daughter Philippa Quarterfield or us about MRN-4471902 at 614-555-0148."
+		}, review.StatePending, riskroute.TierPhysicianReview, []string{validate.RulePHIDraft, validate.RulePHIThirdParty},
+			"a relative's name, the MRN and a phone number are critical PHI findings: a physician must see them"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t, nil)
+			it := e.submitNurse(t)
+			_, orig := e.item(t, it.ID)
+			c := e.claim(t, it.ID, nurse)
+			edited := orig.Draft.Plan.Clone()
+			tt.edit(edited)
+			got, err := e.w.ApproveEdited(t.Context(), c, edited, e.rec)
+			if tt.wantState == review.StatePending {
+				var re *review.RoleError
+				require.ErrorAs(t, err, &re, tt.reason)
+				assert.True(t, re.Requeued)
+			} else {
+				require.NoError(t, err, tt.reason)
+			}
+			assert.Equal(t, tt.wantState, got.State, tt.reason)
+			assert.Equal(t, tt.wantTier, got.Tier, tt.reason)
+			_, content := e.item(t, it.ID)
+			require.Len(t, content.Revisions, 1)
+			rep := content.Revisions[0].Report
+			assert.True(t, rep.Complete())
+			assert.Equal(t, validate.NewRunner(validate.DefaultValidators(), nil).Validators(), rep.Ran, "the full set ran, medication safety and PHI included")
+			var rules []string
+			for _, f := range rep.Findings {
+				if f.Severity == validate.SeverityCritical {
+					rules = append(rules, f.RuleID)
+				}
+			}
+			assert.ElementsMatch(t, tt.wantRules, rules, tt.reason)
+		})
+	}
+}
+
+// quietChecker returns a report that reads complete together with an
+// error, as a checker that does not record its own failures would.
+type quietChecker struct{}
+
+func (quietChecker) Run(context.Context, *validate.Input) (*validate.Report, error) {
+	return &validate.Report{Ran: []string{"grounding"}, Findings: []validate.Finding{}}, errors.New("interaction database unavailable")
+}
+
+func TestEditCheckerErrorIsNotClean(t *testing.T) {
+	e := newEnv(t, &review.Options{Checker: quietChecker{}})
+	it := e.submitNurse(t)
+	_, orig := e.item(t, it.ID)
+	c := e.claim(t, it.ID, nurse)
+	edited := orig.Draft.Plan.Clone()
+	edited.Summary += " Reviewed."
+	got, err := e.w.ApproveEdited(t.Context(), c, edited, e.rec)
+	require.ErrorIs(t, err, review.ErrInsufficientRole, "an edit whose check failed is not clean: it needs a physician")
+	assert.Equal(t, riskroute.TierPhysicianReview, got.Tier)
+	_, content := e.item(t, it.ID)
+	require.Len(t, content.Revisions, 1)
+	rep := content.Revisions[0].Report
+	assert.False(t, rep.Complete(), "the stored report says the check did not complete")
+	require.Len(t, rep.Failed, 1)
+	assert.Equal(t, "checker", rep.Failed[0].Validator)
+}
+
 func TestApproveEditedErrors(t *testing.T) {
 	other := fixture.Polypharmacy(2)
 	tests := []struct {
