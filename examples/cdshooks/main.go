@@ -29,7 +29,6 @@ import (
 	"os/signal"
 	"time"
 
-	"github.com/careguard/careguard"
 	"github.com/careguard/careguard/fhir/cdshooks"
 	"github.com/careguard/careguard/validate"
 )
@@ -79,11 +78,14 @@ func main() {
 	}
 }
 
-// newHandler builds the service with the validators the careguard pipeline
-// runs by default.
+// newHandler builds the service. Its checker is the full validator set
+// (grounding, medication safety, completeness, PHI, prompt injection), the
+// service's default and the careguard pipeline's; it is passed here only
+// to give the runner the example's logger, which receives validator
+// failures (names and error classes, never record content).
 func newHandler(logger *slog.Logger) (http.Handler, error) {
 	return cdshooks.New(&cdshooks.Options{
-		Checker: validate.NewRunner(careguard.DefaultValidators(), &validate.RunnerOptions{Logger: logger}),
+		Checker: validate.NewRunner(validate.DefaultValidators(), &validate.RunnerOptions{Logger: logger}),
 		Logger:  logger,
 	})
 }

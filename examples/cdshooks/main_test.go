@@ -49,6 +49,13 @@ func hookRequest(t *testing.T, hook string, ctx any, pre map[string]json.RawMess
 	return b
 }
 
+// warfarinNaproxen orders warfarin and naproxen for the demo patient.
+const warfarinNaproxen = `{"resourceType":"Bundle","type":"collection","entry":[
+{"resource":{"resourceType":"MedicationRequest","id":"o1","status":"draft","intent":"proposal","subject":{"reference":"Patient/cg-demo-1"},
+ "medicationCodeableConcept":{"coding":[{"system":"http://www.nlm.nih.gov/research/umls/rxnorm","code":"855332","display":"Warfarin Sodium 5 MG Oral Tablet"}]}}},
+{"resource":{"resourceType":"MedicationRequest","id":"o2","status":"draft","intent":"proposal","subject":{"reference":"Patient/cg-demo-1"},
+ "medicationCodeableConcept":{"coding":[{"system":"http://www.nlm.nih.gov/research/umls/rxnorm","code":"849574","display":"Naproxen sodium 220 MG Oral Tablet"}]}}}]}`
+
 // TestDemo runs the EHR side of the example against the loopback server.
 func TestDemo(t *testing.T) {
 	srv, logs := server(t)
@@ -96,6 +103,13 @@ func TestEHRCalls(t *testing.T) {
 		{"order-sign", "/cds-services/careguard-order-check",
 			hookRequest(t, "order-sign", map[string]any{"userId": "u", "patientId": "cg-demo-1", "draftOrders": json.RawMessage(orders)}, pre),
 			200, `"resourceId":"MedicationRequest/draft-1"`, "the duplicate metformin order can be removed"},
+		{"order-sign medication safety", "/cds-services/careguard-order-check",
+			hookRequest(t, "order-sign", map[string]any{"userId": "u", "patientId": "cg-demo-1", "draftOrders": json.RawMessage(warfarinNaproxen)}, pre),
+			200, `interaction.warfarin-nsaid`, "medication safety is checked: warfarin with naproxen is found"},
+		{"order-sign ambiguous order", "/cds-services/careguard-order-check",
+			hookRequest(t, "order-sign", map[string]any{"userId": "u", "patientId": "cg-demo-1", "draftOrders": json.RawMessage(
+				`{"resourceType":"Bundle","type":"collection","entry":[{"resource":{"resourceType":"Medication","resourcetype":"MedicationRequest","id":"x"}}]}`)}, pre),
+			400, `"error"`, "an order readers would read differently is refused"},
 		{"feedback", "/cds-services/careguard-order-check/feedback",
 			[]byte(`{"feedback":[{"card":"x","outcome":"accepted","acceptedSuggestions":[{"id":"y"}],"outcomeTimestamp":"2026-04-01T09:00:00Z"}]}`), 200, "", "feedback is accepted"},
 		{"bad JSON", "/cds-services/careguard-care-plan", []byte(`{"hook"`), 400, `"error"`, "a malformed request is 400 with a JSON error"},

@@ -85,6 +85,9 @@ func run(ctx context.Context, out io.Writer) error {
 		return err
 	}
 	sink := &chart{w: out, written: map[string]bool{}}
+	// With no Checker option, edits are re-validated with the full
+	// validator set the pipeline runs (validate.DefaultValidators), so a
+	// nurse's edit that needs a physician is refused and requeued.
 	w, err := review.New(store, &review.Options{
 		Sink: sink,
 		OnReject: func(_ context.Context, r *review.Rejection) {
