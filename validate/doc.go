@@ -52,8 +52,8 @@
 //
 // # Errors
 //
-// [Runner.Run] returns [ErrInvalidInput] when the input lacks a record or a
-// draft, and ctx.Err() when the context ends. [NewInteractionTable] and
+// [Runner.Run] returns [ErrInvalidInput] when the input lacks a record, a
+// draft or the draft's plan, and ctx.Err() when the context ends. [NewInteractionTable] and
 // [NewMedicationSafety] return *[KnowledgeError] values wrapping
 // [ErrUnknownDrug], [ErrUnknownClass] or [ErrInvalidRule] when rules name
 // what the drug table lacks. A validator that fails or

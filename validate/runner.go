@@ -43,7 +43,8 @@ type Validator interface {
 
 // Errors from Run.
 var (
-	// ErrInvalidInput: the input has no record or no draft.
+	// ErrInvalidInput: the input has no record, no draft, or a draft
+	// without a plan.
 	ErrInvalidInput = errors.New("validate: input needs a record and a draft")
 	// ErrPanic wraps a panic recovered from a validator.
 	ErrPanic = errors.New("validate: validator panicked")
@@ -213,7 +214,8 @@ func (r *Runner) Validators() []string {
 // those failures joined (each a *ValidatorError; a panic wraps ErrPanic).
 // An incomplete report must not be treated as a clean one; riskroute sends
 // such drafts to physician review. Run returns ErrInvalidInput, and no
-// report, when in lacks a record or a draft, and ctx.Err() when ctx ends
+// report, when in lacks a record, a draft or the draft's plan, and
+// ctx.Err() when ctx ends
 // before the validators finish.
 func (r *Runner) Run(ctx context.Context, in *Input) (*Report, error) {
 	if in == nil || in.Record == nil || in.Draft == nil || in.Draft.Plan == nil {
