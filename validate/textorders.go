@@ -426,7 +426,7 @@ func (r *orderReader) resolve(toks []token, owner []int, j int, v orderVerb, pre
 	// "stop taking", "avoid taking", "start using": the first verb decides.
 	if (v.action == orderTake || word == "using" || word == "receiving") && j > 0 {
 		if w, ok := r.verbs[toks[j-1].text]; ok && w.action != orderTake && toks[j-1].kind == tokWord {
-			j, v, word = j-1, w, toks[j-1].text
+			j, v = j-1, w
 		}
 	}
 	// "de-escalate", "up-titrate", "down-titrate".
