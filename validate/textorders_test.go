@@ -146,3 +146,44 @@ func TestTextStartsAreSafetyChecked(t *testing.T) {
 		})
 	}
 }
+
+// FuzzTextOrders: whatever free text a plan carries, the order reader
+// (through Grounding and MedicationSafety) never panics, and every finding
+// it makes points at an item the plan has.
+func FuzzTextOrders(f *testing.F) {
+	for _, s := range []string{
+		"Start naproxen 500 mg twice daily", "Do not start naproxen", "Switch from warfarin to apixaban",
+		"Nurse to stop warfarin and begin aspirin 81 mg", "metformin should be held", "up-titrate lisinopril",
+		"avoid taking ibuprofen", "start date 2026-01-01 for warfarin", "stop", "", "naproxen naproxen naproxen",
+		"increase the dose of lisinopril, metformin and warfarin; hold them if dizzy",
+	} {
+		f.Add(s)
+	}
+	rec := fixture.MultiMorbid()
+	g := validate.NewGrounding(nil)
+	ms := validate.DefaultMedicationSafety()
+	f.Fuzz(func(t *testing.T, text string) {
+		p := fixture.Plan(rec)
+		p.Interventions[0].Description = text
+		p.Summary = text
+		d := fixture.Draft(rec, p)
+		in := &validate.Input{Record: rec, Draft: d}
+		items := map[string]bool{}
+		for _, it := range p.Items() {
+			items[it.ID] = true
+		}
+		for _, v := range []validate.Validator{g, ms} {
+			fs, err := v.Validate(t.Context(), in)
+			if err != nil {
+				t.Fatalf("%s: %v", v.Name(), err)
+			}
+			for _, x := range fs {
+				for _, id := range x.ItemIDs {
+					if !items[id] {
+						t.Fatalf("%s: finding %s names item %q the plan lacks", v.Name(), x.RuleID, id)
+					}
+				}
+			}
+		}
+	})
+}
