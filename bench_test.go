@@ -35,3 +35,20 @@ func BenchmarkValidateAndRoute(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkEachValidator breaks BenchmarkValidateAndRoute down by
+// validator, run alone on the same input.
+func BenchmarkEachValidator(b *testing.B) {
+	rec := fixture.Polypharmacy(12)
+	in := &validate.Input{Record: rec, Draft: fixture.Draft(rec, fixture.Plan20(rec))}
+	for _, v := range careguard.DefaultValidators() {
+		b.Run(v.Name(), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := v.Validate(b.Context(), in); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

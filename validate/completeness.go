@@ -162,10 +162,13 @@ type cpPlan struct {
 	texts     []string   // normalised item texts, " words "
 	specialty []string   // normalised referral specialties
 	classes   [][]string // drug class IDs of each medication change
+	// phrases memoizes the normalised closure phrases (" words "), which
+	// every item is tested against for every gap.
+	phrases map[string]string
 }
 
 func (c *Completeness) planView(p *careplan.Plan) cpPlan {
-	v := cpPlan{p: p, items: p.Items()}
+	v := cpPlan{p: p, items: p.Items(), phrases: map[string]string{}}
 	for _, it := range v.items {
 		v.texts = append(v.texts, " "+normalizeName(it.Text)+" ")
 	}
@@ -210,14 +213,14 @@ func (c *Completeness) addresses(v cpPlan, g caregap.Gap) bool {
 		}
 	}
 	for _, sp := range v.specialty {
-		if cpNamesAny(sp, cl.Specialties) {
+		if v.namesAny(sp, cl.Specialties) {
 			return true
 		}
 	}
 	for i, it := range v.items {
 		switch it.Kind {
 		case careplan.ItemTask, careplan.ItemReferral, careplan.ItemMonitoring, careplan.ItemFollowUp, careplan.ItemIntervention:
-			if cpNamesAny(v.texts[i], cl.Terms) {
+			if v.namesAny(v.texts[i], cl.Terms) {
 				return true
 			}
 		}
@@ -228,12 +231,19 @@ func (c *Completeness) addresses(v cpPlan, g caregap.Gap) bool {
 	return false
 }
 
-// cpNamesAny reports whether normalised text (" words ", see planView)
+// namesAny reports whether normalised text (" words ", see planView)
 // contains one of the phrases as whole words, ignoring case and
 // punctuation.
-func cpNamesAny(t string, phrases []string) bool {
+func (v cpPlan) namesAny(t string, phrases []string) bool {
 	for _, ph := range phrases {
-		if n := normalizeName(ph); n != "" && strings.Contains(t, " "+n+" ") {
+		n, ok := v.phrases[ph]
+		if !ok {
+			if n = normalizeName(ph); n != "" {
+				n = " " + n + " "
+			}
+			v.phrases[ph] = n
+		}
+		if n != "" && strings.Contains(t, n) {
 			return true
 		}
 	}

@@ -88,8 +88,11 @@ type InjectionOptions struct{}
 // goroutines.
 type Injection struct {
 	rules []injectionRule
-	b64   *regexp.Regexp
-	hex   *regexp.Regexp
+	// draftRules has a bit set for every rule but the model-address ones,
+	// which are not run on a draft's own text.
+	draftRules uint64
+	b64        *regexp.Regexp
+	hex        *regexp.Regexp
 }
 
 type injectionRule struct {
@@ -111,7 +114,7 @@ func NewInjection(*InjectionOptions) *Injection {
 		sp  = `[\s\p{Z}]+`
 		any = `[^.\n]{0,40}?`
 	)
-	return &Injection{
+	v := &Injection{
 		rules: []injectionRule{
 			rule([]string{"ignore", "disregard", "forget", "bypass", "overrid", "overrul", "skip", "drop", "abandon"}, SignalOverride, `(?i)\b(?:ignore|disregard|forget|bypass|override|overrule|skip|drop|abandon)\b`+any+
 				`\b(?:previous|prior|above|earlier|preceding|all|any|your|the|these|those|system|original|initial|existing)\b`+any+
@@ -135,6 +138,12 @@ func NewInjection(*InjectionOptions) *Injection {
 		b64: regexp.MustCompile(`[A-Za-z0-9+/]{32,}={0,2}|[A-Za-z0-9_-]{40,}`),
 		hex: regexp.MustCompile(`\b(?:[0-9A-Fa-f]{2}){24,}\b`),
 	}
+	for i, r := range v.rules {
+		if r.signal != SignalModel {
+			v.draftRules |= 1 << i
+		}
+	}
+	return v
 }
 
 // Name returns "injection".
@@ -143,10 +152,19 @@ func (v *Injection) Name() string { return "injection" }
 // Detect returns the instruction-like spans of text, in order of their
 // start (overlapping spans of different signals are all returned).
 func (v *Injection) Detect(text string) []InjectionMatch {
+	return v.detect(text, 1<<len(v.rules)-1)
+}
+
+// detect is Detect limited to the rules in mask (a bit per index in
+// v.rules, which holds fewer than 64).
+func (v *Injection) detect(text string, mask uint64) []InjectionMatch {
 	var out []InjectionMatch
-	lower := strings.ToLower(text)
-	for _, r := range v.rules {
-		if !containsAny(lower, r.triggers) {
+	var lower string
+	if mask != 0 {
+		lower = strings.ToLower(text)
+	}
+	for i, r := range v.rules {
+		if mask&(1<<i) == 0 || !hasTrigger(lower, r.triggers) {
 			continue
 		}
 		for _, loc := range r.re.FindAllStringIndex(text, 20) {
@@ -179,6 +197,40 @@ func compareInjectionMatches(a, b InjectionMatch) int {
 		return a.Start - b.Start
 	}
 	return strings.Compare(string(a.Signal), string(b.Signal))
+}
+
+// hasTrigger reports whether lower holds one of a rule's triggers. A
+// trigger of three letters or fewer ("ai", "hi", "you", "dan") counts only
+// at the start of a word, as the rules' patterns match it (after \b):
+// otherwise "maintain", "this" and "guidance" would run the costliest
+// pattern on almost every note.
+func hasTrigger(lower string, triggers []string) bool {
+	for _, t := range triggers {
+		if len(t) > 3 || t[0] < 'a' || t[0] > 'z' {
+			if strings.Contains(lower, t) {
+				return true
+			}
+			continue
+		}
+		for from := 0; ; {
+			i := strings.Index(lower[from:], t)
+			if i < 0 {
+				break
+			}
+			i += from
+			if i == 0 || !asciiWordByte(lower[i-1]) {
+				return true
+			}
+			from = i + 1
+		}
+	}
+	return false
+}
+
+// asciiWordByte reports whether c is in \w (ASCII letters, digits, _),
+// the class regexp's \b is defined by.
+func asciiWordByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_'
 }
 
 func containsAny(s string, subs []string) bool {
@@ -307,9 +359,13 @@ func (v *Injection) Validate(ctx context.Context, in *Input) ([]Finding, error) 
 				Suggestion: "Review the draft against the record; if the note was tampered with, report it."})
 		}
 	}
-	for _, f := range phiFields(in.Draft.Plan) {
+	fields := phiFields(in.Draft.Plan)
+	// Model-address rules are not run on the draft: a plan may say it was
+	// not written by a language model.
+	mask := v.draftRules
+	for _, f := range fields {
 		n := 0
-		for _, m := range v.Detect(f.text) {
+		for _, m := range v.detect(f.text, mask) {
 			if m.Signal == SignalModel {
 				continue // a plan may say it was not written by a language model
 			}
