@@ -152,29 +152,26 @@ func isDateAt(text string, i int) bool {
 	return m >= 1 && m <= 12 && d >= 1 && d <= 31
 }
 
-// labLabelWords are the names of the labs careguard compares, as word
+// labLabels are the names of the labs careguard compares, as word
 // sequences; "-" and "/" may stand between the words.
-func labLabelWords() []struct {
+// It is a constant table (never written), built once rather than on every
+// call of extractClaims.
+var labLabels = []struct {
 	kind  labKind
 	words []string
-} {
-	return []struct {
-		kind  labKind
-		words []string
-	}{
-		{labHbA1c, []string{"hba1c"}}, {labHbA1c, []string{"a1c"}}, {labHbA1c, []string{"hgba1c"}},
-		{labHbA1c, []string{"hemoglobin", "a1c"}}, {labHbA1c, []string{"haemoglobin", "a1c"}},
-		{labHbA1c, []string{"hb", "a1c"}}, {labHbA1c, []string{"glycated", "hemoglobin"}}, {labHbA1c, []string{"glycated", "haemoglobin"}},
-		{labEGFR, []string{"egfr"}}, {labEGFR, []string{"gfr"}}, {labEGFR, []string{"estimated", "gfr"}},
-		{labEGFR, []string{"estimated", "glomerular", "filtration", "rate"}}, {labEGFR, []string{"glomerular", "filtration", "rate"}},
-		{labUACR, []string{"uacr"}}, {labUACR, []string{"acr"}}, {labUACR, []string{"urine", "acr"}},
-		{labUACR, []string{"albumin", "to", "creatinine", "ratio"}}, {labUACR, []string{"albumin", "creatinine", "ratio"}},
-		{labUACR, []string{"urine", "albumin", "to", "creatinine", "ratio"}}, {labUACR, []string{"urine", "albumin", "creatinine", "ratio"}},
-		{labUACR, []string{"microalbumin", "creatinine", "ratio"}}, {labUACR, []string{"microalbumin", "to", "creatinine", "ratio"}},
-		{labLDL, []string{"ldl"}}, {labLDL, []string{"ldl", "c"}}, {labLDL, []string{"ldl", "cholesterol"}},
-		{labLDL, []string{"low", "density", "lipoprotein"}}, {labLDL, []string{"low", "density", "lipoprotein", "cholesterol"}},
-		{labBP, []string{"bp"}}, {labBP, []string{"blood", "pressure"}},
-	}
+}{
+	{labHbA1c, []string{"hba1c"}}, {labHbA1c, []string{"a1c"}}, {labHbA1c, []string{"hgba1c"}},
+	{labHbA1c, []string{"hemoglobin", "a1c"}}, {labHbA1c, []string{"haemoglobin", "a1c"}},
+	{labHbA1c, []string{"hb", "a1c"}}, {labHbA1c, []string{"glycated", "hemoglobin"}}, {labHbA1c, []string{"glycated", "haemoglobin"}},
+	{labEGFR, []string{"egfr"}}, {labEGFR, []string{"gfr"}}, {labEGFR, []string{"estimated", "gfr"}},
+	{labEGFR, []string{"estimated", "glomerular", "filtration", "rate"}}, {labEGFR, []string{"glomerular", "filtration", "rate"}},
+	{labUACR, []string{"uacr"}}, {labUACR, []string{"acr"}}, {labUACR, []string{"urine", "acr"}},
+	{labUACR, []string{"albumin", "to", "creatinine", "ratio"}}, {labUACR, []string{"albumin", "creatinine", "ratio"}},
+	{labUACR, []string{"urine", "albumin", "to", "creatinine", "ratio"}}, {labUACR, []string{"urine", "albumin", "creatinine", "ratio"}},
+	{labUACR, []string{"microalbumin", "creatinine", "ratio"}}, {labUACR, []string{"microalbumin", "to", "creatinine", "ratio"}},
+	{labLDL, []string{"ldl"}}, {labLDL, []string{"ldl", "c"}}, {labLDL, []string{"ldl", "cholesterol"}},
+	{labLDL, []string{"low", "density", "lipoprotein"}}, {labLDL, []string{"low", "density", "lipoprotein", "cholesterol"}},
+	{labBP, []string{"bp"}}, {labBP, []string{"blood", "pressure"}},
 }
 
 // isFiller reports whether a word or symbol may stand between a lab's name
@@ -215,7 +212,7 @@ func isRangeSep(t token) bool {
 // extractClaims returns the lab results and ages stated in text, in order.
 func extractClaims(text string) ([]labClaim, []ageClaim) {
 	toks := tokenize(text)
-	labels := labLabelWords()
+	labels := labLabels
 	var labs []labClaim
 	var ages []ageClaim
 	consumed := -1 // index of the last token used by a claim
