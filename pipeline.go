@@ -74,8 +74,11 @@ const (
 	// DeidentifyAlways pseudonymizes for local models too.
 	DeidentifyAlways
 	// DeidentifyNever renders the record as careplan does without a
-	// pseudonymizer: no structured identifiers, real dates, notes only
-	// with careplan.PromptOptions.IncludeNotes. Choose it only for a
+	// pseudonymizer: no structured identifiers, the identifiers the record
+	// holds redacted from free text (careplan.Redacted), real dates,
+	// notes only with careplan.PromptOptions.IncludeNotes. A name the
+	// record holds nowhere else (a relative named in a note) is not known
+	// to the renderer and is sent as written. Choose it only for a
 	// model the caller trusts with the record.
 	DeidentifyNever
 )
