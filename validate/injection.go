@@ -233,15 +233,6 @@ func asciiWordByte(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_'
 }
 
-func containsAny(s string, subs []string) bool {
-	for _, sub := range subs {
-		if strings.Contains(s, sub) {
-			return true
-		}
-	}
-	return false
-}
-
 // longRun reports whether text holds n letters, digits and the like in a
 // row: the least an encoded payload needs.
 func longRun(text string, n int) bool {
