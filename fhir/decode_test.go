@@ -443,3 +443,21 @@ func TestDecodeDoNotPerform(t *testing.T) {
 		})
 	}
 }
+
+// TestDecodeAnonymousResources: resources with neither an id nor a fullUrl
+// (found by FuzzDecode) decode; their facts have no source, and a contained
+// Medication's id does not lend them one.
+func TestDecodeAnonymousResources(t *testing.T) {
+	data := []byte(`{"resourceType":"Bundle","type":"collection","entry":[
+		{"resource":{"resourceType":"Patient","birthDate":"1950-01-01"}},
+		{"resource":{"resourceType":"MedicationStatement","status":"active","medicationReference":{"reference":"#m"},
+			"contained":[{"resourceType":"Medication","id":"m","code":{"text":"metformin"}}]}},
+		{"fullUrl":"urn:uuid:5d0e1c2a-0000-4000-8000-000000000001","resource":{"resourceType":"MedicationStatement","status":"active","medicationCodeableConcept":{"text":"lisinopril"}}}]}`)
+	res, err := fhir.Decode(t.Context(), data, &fhir.DecodeOptions{AsOf: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)})
+	require.NoError(t, err)
+	sources := map[string]string{}
+	for _, m := range res.Record.Medications() {
+		sources[m.Code.Display] = fhir.SourceOf(m)
+	}
+	assert.Equal(t, map[string]string{"metformin": "", "lisinopril": "urn:uuid:5d0e1c2a-0000-4000-8000-000000000001"}, sources)
+}

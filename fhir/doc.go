@@ -25,7 +25,9 @@
 // Procedure, Immunization, CareTeam and DocumentReference (inline
 // text/plain attachments, base64) become facts whose SourceID is the
 // resource's reference ("Condition/123", or its fullUrl when it has no
-// id); [SourceOf] reads it back. Every other resource is kept, raw, in
+// id, or "" when it has neither, which FHIR allows in some Bundles);
+// [SourceOf] reads it back, and [Export] leaves a fact without one
+// unreferenced. Every other resource is kept, raw, in
 // [Result.Other].
 //
 // References resolve by fullUrl (urn:uuid: and absolute URLs), by Type/id
