@@ -503,30 +503,9 @@ func (d *decoder) convMedicationRequest(e *entry) error {
 	if ok, err := d.unmarshal(e, &m); !ok {
 		return err
 	}
-	var status patient.MedicationStatus
-	switch m.Status {
-	case "active":
-		status = patient.MedicationActive
-	case "on-hold":
-		status = patient.MedicationOnHold
-	case "stopped":
-		status = patient.MedicationStopped
-	case "completed":
-		status = patient.MedicationCompleted
-	case "draft":
-		status = patient.MedicationIntended
-	case "unknown":
-		status = patient.MedicationUnknown
-	case "cancelled":
-		d.notice(e, true, ReasonCancelled)
-		return nil
-	case "entered-in-error":
-		d.notice(e, true, ReasonEnteredInError)
-		return nil
-	case "":
-		return d.errAt(e, "/status", ErrMissing)
-	default:
-		return d.errAt(e, "/status", wrapf(ErrInvalid, "not a medication request status"))
+	status, keep, err := d.medicationStatus(e, m.Status, "draft", "cancelled", ReasonCancelled, "not a medication request status")
+	if !keep {
+		return err
 	}
 	if m.DoNotPerform != nil && *m.DoNotPerform {
 		// "Do not give this drug": not a medication the patient takes
@@ -550,30 +529,9 @@ func (d *decoder) convMedicationStatement(e *entry) error {
 	if ok, err := d.unmarshal(e, &m); !ok {
 		return err
 	}
-	var status patient.MedicationStatus
-	switch m.Status {
-	case "active":
-		status = patient.MedicationActive
-	case "on-hold":
-		status = patient.MedicationOnHold
-	case "stopped":
-		status = patient.MedicationStopped
-	case "completed":
-		status = patient.MedicationCompleted
-	case "intended":
-		status = patient.MedicationIntended
-	case "unknown":
-		status = patient.MedicationUnknown
-	case "not-taken":
-		d.notice(e, true, ReasonNotTaken)
-		return nil
-	case "entered-in-error":
-		d.notice(e, true, ReasonEnteredInError)
-		return nil
-	case "":
-		return d.errAt(e, "/status", ErrMissing)
-	default:
-		return d.errAt(e, "/status", wrapf(ErrInvalid, "not a medication statement status"))
+	status, keep, err := d.medicationStatus(e, m.Status, "intended", "not-taken", ReasonNotTaken, "not a medication statement status")
+	if !keep {
+		return err
 	}
 	start, startPtr, end := m.EffectiveDateTime, "/effectiveDateTime", ""
 	if start == "" && m.EffectivePeriod != nil {
@@ -581,6 +539,38 @@ func (d *decoder) convMedicationStatement(e *entry) error {
 	}
 	return d.addMedication(e, status, m.MedicationCodeableConcept, m.MedicationReference, m.Subject,
 		start, startPtr, end, "/effectivePeriod/end", doseText(m.Dosage))
+}
+
+// medicationStatus maps the status shared by MedicationRequest and
+// MedicationStatement, with the one code each uses for an intended
+// medication ("draft", "intended") and the one each uses for a medication
+// not taken ("cancelled", "not-taken", left out with reason skip, as
+// entered-in-error is). keep is false when the resource is left out (err
+// nil) or its status is missing or unknown (err set).
+func (d *decoder) medicationStatus(e *entry, code, intended, skipped string, skip Reason, invalid string) (status patient.MedicationStatus, keep bool, err error) {
+	switch code {
+	case "active":
+		return patient.MedicationActive, true, nil
+	case "on-hold":
+		return patient.MedicationOnHold, true, nil
+	case "stopped":
+		return patient.MedicationStopped, true, nil
+	case "completed":
+		return patient.MedicationCompleted, true, nil
+	case "unknown":
+		return patient.MedicationUnknown, true, nil
+	case intended:
+		return patient.MedicationIntended, true, nil
+	case skipped:
+		d.notice(e, true, skip)
+		return "", false, nil
+	case "entered-in-error":
+		d.notice(e, true, ReasonEnteredInError)
+		return "", false, nil
+	case "":
+		return "", false, d.errAt(e, "/status", ErrMissing)
+	}
+	return "", false, d.errAt(e, "/status", wrapf(ErrInvalid, invalid))
 }
 
 func (d *decoder) addMedication(e *entry, status patient.MedicationStatus, cc *CodeableConcept, ref *Reference,
