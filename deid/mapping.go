@@ -255,11 +255,56 @@ func (m *mapping) restore(s, field string, dates bool) (string, []error) {
 				}
 			}
 		}
+		sc.spans = preferWritten(s, &m.issued, sc.spans)
 		sc.spans = append(sc.spans, bareMonthSpans(s, m.issued.bareMonths, sc.spans)...)
 		sc.spans = append(sc.spans, spans...)
 		spans = sc.resolve(nil, "")
 	}
 	return render(s, spans, frame{asOf: m.shiftedAsOf, days: -m.days, months: -m.months}), errs
+}
+
+// preferWritten replaces each date the restore scanner read that is not
+// text the pseudonymization wrote, when text it did write overlaps it:
+// "May 5  May h6" also reads as "5  May", but "May 5" is what was
+// written, and it restores to the text it replaced. Among overlapping
+// written texts the longest, then the first, is taken.
+func preferWritten(s string, is *issued, spans []span) []span {
+	var written []span
+	out := spans[:0]
+	for _, sp := range spans {
+		if sp.date == nil || sp.repl != "" {
+			out = append(out, sp)
+			continue
+		}
+		best := span{start: -1}
+		for w, orig := range is.text {
+			if is.bareMonths[w] != "" {
+				continue // months alone are bareMonthSpans' business
+			}
+			for from := 0; ; {
+				i := strings.Index(s[from:], w)
+				if i < 0 {
+					break
+				}
+				start, end := from+i, from+i+len(w)
+				from = start + 1
+				if end <= sp.start || start >= sp.end || !wordEdge(s, start-1) || !wordEdge(s, end) {
+					continue
+				}
+				if best.start < 0 || end-start > best.end-best.start || end-start == best.end-best.start && start < best.start {
+					best = span{start: start, end: end, kind: KindDate, pri: priDate, repl: orig}
+				}
+			}
+		}
+		if best.start < 0 {
+			out = append(out, sp)
+			continue
+		}
+		if !slices.ContainsFunc(written, func(x span) bool { return x.start == best.start && x.end == best.end }) {
+			written = append(written, best)
+		}
+	}
+	return append(out, written...)
 }
 
 // bareMonthSpans finds, as whole words, the months the pseudonymization
